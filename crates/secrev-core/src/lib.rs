@@ -1,1 +1,15 @@
+//! The vocabulary every other secrev crate speaks: findings, their locations, severities and
+//! confidences, the review taxonomy, rule metadata, and the CWE catalogue.
+//!
+//! Nothing here knows about a programming language; front-ends, rules and reports all meet here.
 
+pub mod cwe;
+mod finding;
+mod location;
+mod rule_info;
+mod taxonomy;
+
+pub use finding::{Diagnostic, DiagnosticKind, Finding, RelatedLocation};
+pub use location::{LineIndex, Position, Span};
+pub use rule_info::{RuleDocs, RuleInfo};
+pub use taxonomy::{Category, Confidence, Severity};

@@ -1,1 +1,202 @@
+//! The language-neutral representation that front-ends lower source into and rules read.
+//!
+//! A [`Unit`] is one source file: a list of [`Function`]s (the module or translation-unit body is
+//! one of them), each holding the [`Op`]s that happen in it, in source order. Calls carry the
+//! callee's *qualified name* after import and alias resolution (`subprocess.call` whatever it was
+//! imported as), their arguments split into positional and keyword, and every argument is a
+//! [`Value`] in which literals, constant folding and string building are explicit.
+//!
+//! Python lowers into this today; C and C++ lower into the same shapes (a `call` to `strcpy` is a
+//! [`Call`] with qualified name `strcpy`, `std::system` is `std::system`, a string literal is
+//! [`ValueKind::Str`]). Control-flow graphs are added beside `ops` by the dataflow work.
 
+mod value;
+
+pub use value::{BuildKind, Part, Value, ValueKind};
+
+use secrev_core::Span;
+use std::sync::Arc;
+
+/// The source language a unit came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Python,
+    C,
+    Cpp,
+}
+
+/// One lowered source file.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub language: Language,
+    /// The module body first, then every function, method and class body in source order.
+    pub functions: Vec<Function>,
+}
+
+/// What kind of code body a [`Function`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    /// Top-level code of a file.
+    Module,
+    /// The body of a class (Python), run once when the class is defined.
+    ClassBody,
+    Function,
+    Method,
+    Lambda,
+}
+
+/// A body of code with its own scope.
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub kind: FunctionKind,
+    /// The plain name (`<module>` for the module body).
+    pub name: String,
+    /// The dotted path inside the file (`Controller.show`, `outer.<locals>.inner`).
+    pub qualname: String,
+    /// The span of the whole definition.
+    pub span: Span,
+    /// The span of the name in the definition (the header line for module bodies).
+    pub name_span: Span,
+    pub params: Vec<Param>,
+    /// Decorators / attributes, lowered as values (a decorator call is a [`ValueKind::Call`]).
+    pub decorators: Vec<Value>,
+    pub ops: Vec<Op>,
+}
+
+/// A declared parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<Value>,
+    pub span: Span,
+}
+
+/// Something that happens in a function body that rules care about.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// A call, wherever it appears (statement, argument, condition, default value...).
+    Call(Arc<Call>),
+    /// A binding of a value to one or more targets.
+    Assign(Assign),
+    /// An exception handler (`except` clause, `catch` block).
+    Handler(Handler),
+    /// An assertion statement.
+    Assert(Assert),
+    /// A comparison, wherever it appears.
+    Compare(Value),
+}
+
+/// A call site.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub callee: Callee,
+    pub args: Vec<Value>,
+    pub keywords: Vec<Keyword>,
+    /// `*args` was passed: positional arguments are not all known.
+    pub star_args: bool,
+    /// `**kwargs` was passed: keyword arguments are not all known.
+    pub star_kwargs: bool,
+    pub span: Span,
+}
+
+/// What is being called.
+#[derive(Debug, Clone)]
+pub struct Callee {
+    /// The callee as written (`sp.call`, `cursor.execute`, `self.client.get`).
+    pub text: String,
+    /// The resolved qualified name (`subprocess.call`); for a method on an instance whose
+    /// constructor is known, the constructor's name with `()` (`paramiko.SSHClient().connect`).
+    pub qualname: Option<String>,
+    /// For attribute calls, the attribute (`execute` in `cursor.execute`).
+    pub method: Option<String>,
+    /// For attribute calls, the object the method is called on.
+    pub receiver: Option<Box<Value>>,
+    pub span: Span,
+}
+
+/// A keyword argument.
+#[derive(Debug, Clone)]
+pub struct Keyword {
+    pub name: String,
+    pub value: Value,
+    pub span: Span,
+}
+
+/// An assignment (`=`, annotated, augmented, walrus).
+#[derive(Debug, Clone)]
+pub struct Assign {
+    pub targets: Vec<Target>,
+    pub value: Value,
+    /// `+=` and friends: the target is read as well as written.
+    pub augmented: bool,
+    pub span: Span,
+}
+
+/// Where a value is stored.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The target as a path: `password`, `self.password`, `app.config['DEBUG']`.
+    pub path: String,
+    /// The last name in the path (`password`, `DEBUG`), or empty when there is none.
+    pub name: String,
+    /// The resolved qualified name of the object the last name belongs to (`ssl.SSLContext()`
+    /// for `ctx.check_hostname` when `ctx = ssl.create_default_context()`... when known).
+    pub owner: Option<String>,
+    pub span: Span,
+}
+
+/// An exception handler.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    /// The exception types caught; empty for a catch-all (`except:`, `catch (...)`).
+    pub caught: Vec<Value>,
+    /// What the handler body does.
+    pub body: HandlerBody,
+    /// The span of the handler's header (`except Exception as e:`).
+    pub span: Span,
+}
+
+/// A summary of a handler body, enough to tell handling from swallowing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerBody {
+    /// Nothing but `pass` / `...` / an empty block.
+    Nothing,
+    /// Nothing but `continue`.
+    Continue,
+    /// Anything else.
+    Handles,
+}
+
+/// An assertion.
+#[derive(Debug, Clone)]
+pub struct Assert {
+    pub test: Value,
+    pub span: Span,
+}
+
+impl Call {
+    /// The positional argument at `index`, or the keyword argument `keyword`: how a parameter
+    /// that may be passed either way is found.
+    pub fn arg(&self, index: usize, keyword: &str) -> Option<&Value> {
+        self.keyword(keyword).or_else(|| self.args.get(index))
+    }
+
+    /// The keyword argument `name`.
+    pub fn keyword(&self, name: &str) -> Option<&Value> {
+        self.keywords
+            .iter()
+            .find(|k| k.name == name)
+            .map(|k| &k.value)
+    }
+
+    /// The resolved qualified name, or `""` when unresolved.
+    pub fn qualname(&self) -> &str {
+        self.callee.qualname.as_deref().unwrap_or("")
+    }
+
+    /// Whether the qualified name is one of `names`.
+    pub fn is_any(&self, names: &[&str]) -> bool {
+        let q = self.qualname();
+        !q.is_empty() && names.contains(&q)
+    }
+}

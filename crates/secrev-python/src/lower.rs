@@ -1,0 +1,985 @@
+//! Lowers a parsed Python module into [`secrev_ir`]: one [`Function`] per scope-owning body,
+//! each with the calls, assignments, handlers, assertions and comparisons that happen in it.
+
+use crate::builtins::is_builtin;
+use crate::fold;
+use crate::scope::{mutated_names, Scope, ScopeKind};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+use secrev_core::{LineIndex, Span};
+use secrev_ir::{
+    Assert, Assign, BuildKind, Call, Callee, Function, FunctionKind, Handler, HandlerBody, Keyword,
+    Language, Op, Param, Part, Target, Unit, Value, ValueKind,
+};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+
+/// How deep expressions and blocks are followed; deeper code is skipped with a diagnostic rather
+/// than risking the stack on adversarial input.
+pub(crate) const MAX_DEPTH: usize = 200;
+
+/// Lowers a module body. Returns the unit and whether some code nested too deeply to follow.
+pub(crate) fn lower_module(suite: &[Stmt], source: &str, index: &LineIndex) -> (Unit, bool) {
+    let mut lowerer = Lowerer {
+        source,
+        index,
+        scopes: vec![Scope::collect(ScopeKind::Module, None, suite, &[])],
+        mutated: mutated_names(suite),
+        functions: Vec::new(),
+        pending: VecDeque::new(),
+        scope: 0,
+        ops: Vec::new(),
+        qualname: String::new(),
+        depth: 0,
+        too_deep: false,
+    };
+    let whole = lowerer.span(TextRange::up_to(ruff_text_size::TextSize::new(
+        u32::try_from(source.len()).unwrap_or(u32::MAX),
+    )));
+    lowerer.lower_body(suite);
+    let ops = std::mem::take(&mut lowerer.ops);
+    lowerer.functions.push(Function {
+        kind: FunctionKind::Module,
+        name: "<module>".to_owned(),
+        qualname: "<module>".to_owned(),
+        span: whole,
+        name_span: Span {
+            start: whole.start,
+            end: whole.start,
+        },
+        params: Vec::new(),
+        decorators: Vec::new(),
+        ops,
+    });
+    while let Some(pending) = lowerer.pending.pop_front() {
+        lowerer.lower_pending(pending);
+    }
+    let mut functions = lowerer.functions;
+    functions[1..].sort_by_key(|f| f.span.start);
+    let unit = Unit {
+        language: Language::Python,
+        functions,
+    };
+    (unit, lowerer.too_deep)
+}
+
+/// A function or class body waiting to be lowered after the body that defines it, so that every
+/// binding of the enclosing scope is known by then.
+struct Pending<'a> {
+    def: PendingDef<'a>,
+    parent_scope: usize,
+    kind: FunctionKind,
+    qualname: String,
+    params: Vec<Param>,
+    decorators: Vec<Value>,
+}
+
+enum PendingDef<'a> {
+    Function(&'a ast::StmtFunctionDef),
+    Class(&'a ast::StmtClassDef),
+}
+
+/// What a name refers to.
+enum Resolution {
+    /// An imported module or object, a builtin, or a name from a star import.
+    Qualified(String),
+    /// A local bound exactly once, to this value.
+    Bound(Arc<Value>),
+    /// A local or a name we know nothing about.
+    Opaque,
+}
+
+struct Lowerer<'a> {
+    source: &'a str,
+    index: &'a LineIndex,
+    scopes: Vec<Scope>,
+    /// Names mutated in place somewhere in the file.
+    mutated: HashSet<String>,
+    functions: Vec<Function>,
+    pending: VecDeque<Pending<'a>>,
+    /// The scope being lowered.
+    scope: usize,
+    /// The ops of the body being lowered.
+    ops: Vec<Op>,
+    /// The qualified name of the body being lowered (empty for the module).
+    qualname: String,
+    depth: usize,
+    too_deep: bool,
+}
+
+impl<'a> Lowerer<'a> {
+    fn span(&self, range: TextRange) -> Span {
+        self.index.span(
+            self.source,
+            range.start().to_usize(),
+            range.end().to_usize(),
+        )
+    }
+
+    fn text(&self, range: TextRange) -> &'a str {
+        self.source
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
+    }
+
+    fn value(&self, kind: ValueKind, range: TextRange) -> Value {
+        Value {
+            kind,
+            span: self.span(range),
+        }
+    }
+
+    // ----- scopes and names -------------------------------------------------------------------
+
+    fn resolve(&self, name: &str) -> Resolution {
+        let mut current = Some(self.scope);
+        let mut first = true;
+        while let Some(id) = current {
+            let scope = &self.scopes[id];
+            // Class bodies are not visible from the methods defined in them.
+            let visible = first || scope.kind != ScopeKind::Class;
+            if let Some(binding) = scope.bindings.get(name).filter(|_| visible) {
+                if binding.outer {
+                    current = scope.parent;
+                    first = false;
+                    continue;
+                }
+                return match (&binding.imported, binding.assigns, &binding.value) {
+                    (Some(qualname), 0, _) => Resolution::Qualified(qualname.clone()),
+                    (None, 1, Some(value)) if !binding.mutated && !self.mutated.contains(name) => {
+                        Resolution::Bound(value.clone())
+                    }
+                    _ => Resolution::Opaque,
+                };
+            }
+            if scope.parent.is_none() {
+                if let [module] = scope.star_imports.as_slice() {
+                    return Resolution::Qualified(format!("{module}.{name}"));
+                }
+            }
+            current = scope.parent;
+            first = false;
+        }
+        if is_builtin(name) {
+            Resolution::Qualified(format!("builtins.{name}"))
+        } else {
+            Resolution::Opaque
+        }
+    }
+
+    /// Names that a lambda or comprehension binds for the expressions inside it.
+    fn with_shadowed<T>(&mut self, names: Vec<String>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let mut scope = Scope::collect(ScopeKind::Function, Some(self.scope), &[], &[]);
+        for name in names {
+            scope.bindings.entry(name).or_default().assigns += 2;
+        }
+        self.scopes.push(scope);
+        let saved = std::mem::replace(&mut self.scope, self.scopes.len() - 1);
+        let result = f(self);
+        self.scope = saved;
+        result
+    }
+
+    fn record_binding(&mut self, target: &Expr, value: &Value) {
+        match target {
+            Expr::Name(name) => {
+                if let Some(binding) = self.scopes[self.scope].bindings.get_mut(name.id.as_str()) {
+                    if binding.assigns == 1 && binding.imported.is_none() {
+                        binding.value = Some(Arc::new(value.clone()));
+                    }
+                }
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                if let ValueKind::Tuple(items) | ValueKind::List(items) = &value.kind {
+                    if items.len() == elts.len() {
+                        for (target, item) in elts.iter().zip(items) {
+                            self.record_binding(target, item);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ----- functions and classes --------------------------------------------------------------
+
+    fn child_qualname(&self, name: &str) -> String {
+        match (self.qualname.as_str(), self.scopes[self.scope].kind) {
+            ("", _) => name.to_owned(),
+            (parent, ScopeKind::Function) => format!("{parent}.<locals>.{name}"),
+            (parent, _) => format!("{parent}.{name}"),
+        }
+    }
+
+    fn queue_function(&mut self, def: &'a ast::StmtFunctionDef) {
+        let decorators = def
+            .decorator_list
+            .iter()
+            .map(|d| self.lower_expr(&d.expression))
+            .collect();
+        let params = def
+            .parameters
+            .iter()
+            .map(|param| Param {
+                name: param.name().id.to_string(),
+                default: param.default().map(|d| self.lower_expr(d)),
+                span: self.span(param.range()),
+            })
+            .collect();
+        let kind = if self.scopes[self.scope].kind == ScopeKind::Class {
+            FunctionKind::Method
+        } else {
+            FunctionKind::Function
+        };
+        self.pending.push_back(Pending {
+            def: PendingDef::Function(def),
+            parent_scope: self.scope,
+            kind,
+            qualname: self.child_qualname(def.name.id.as_str()),
+            params,
+            decorators,
+        });
+    }
+
+    fn queue_class(&mut self, def: &'a ast::StmtClassDef) {
+        let decorators = def
+            .decorator_list
+            .iter()
+            .map(|d| self.lower_expr(&d.expression))
+            .collect();
+        if let Some(arguments) = &def.arguments {
+            self.lower_arguments(arguments);
+        }
+        self.pending.push_back(Pending {
+            def: PendingDef::Class(def),
+            parent_scope: self.scope,
+            kind: FunctionKind::ClassBody,
+            qualname: self.child_qualname(def.name.id.as_str()),
+            params: Vec::new(),
+            decorators,
+        });
+    }
+
+    fn lower_pending(&mut self, pending: Pending<'a>) {
+        let (body, scope_kind, name, range, name_range): (&'a [Stmt], _, _, _, _) =
+            match pending.def {
+                PendingDef::Function(def) => (
+                    &def.body,
+                    ScopeKind::Function,
+                    &def.name,
+                    def.range,
+                    def.name.range,
+                ),
+                PendingDef::Class(def) => (
+                    &def.body,
+                    ScopeKind::Class,
+                    &def.name,
+                    def.range,
+                    def.name.range,
+                ),
+            };
+        let param_names: Vec<&str> = pending.params.iter().map(|p| p.name.as_str()).collect();
+        let scope = Scope::collect(scope_kind, Some(pending.parent_scope), body, &param_names);
+        self.forget_globals_written_by(&scope);
+        self.scopes.push(scope);
+        self.scope = self.scopes.len() - 1;
+        self.qualname = pending.qualname.clone();
+        self.lower_body(body);
+        let ops = std::mem::take(&mut self.ops);
+        self.functions.push(Function {
+            kind: pending.kind,
+            name: name.id.to_string(),
+            qualname: pending.qualname,
+            span: self.span(range),
+            name_span: self.span(name_range),
+            params: pending.params,
+            decorators: pending.decorators,
+            ops,
+        });
+    }
+
+    /// A module-level name rebound through `global` in a function is not a constant.
+    fn forget_globals_written_by(&mut self, scope: &Scope) {
+        for (name, binding) in &scope.bindings {
+            if binding.outer && binding.assigns > 0 {
+                if let Some(module_binding) = self.scopes[0].bindings.get_mut(name) {
+                    module_binding.mutated = true;
+                }
+            }
+        }
+    }
+
+    // ----- statements -------------------------------------------------------------------------
+
+    fn lower_body(&mut self, body: &'a [Stmt]) {
+        if self.depth > MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        self.depth += 1;
+        for stmt in body {
+            self.lower_stmt(stmt);
+        }
+        self.depth -= 1;
+    }
+
+    fn lower_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => self.queue_function(def),
+            Stmt::ClassDef(def) => self.queue_class(def),
+            Stmt::Return(ret) => {
+                if let Some(value) = &ret.value {
+                    self.lower_expr(value);
+                }
+            }
+            Stmt::Delete(delete) => delete.targets.iter().for_each(|t| {
+                self.lower_expr(t);
+            }),
+            Stmt::Assign(assign) => {
+                let value = self.lower_expr(&assign.value);
+                self.lower_assignment(&assign.targets, value, false, assign.range);
+            }
+            Stmt::AugAssign(assign) => {
+                let value = self.lower_expr(&assign.value);
+                self.lower_assignment(
+                    std::slice::from_ref(&*assign.target),
+                    value,
+                    true,
+                    assign.range,
+                );
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    let value = self.lower_expr(value);
+                    self.lower_assignment(
+                        std::slice::from_ref(&*assign.target),
+                        value,
+                        false,
+                        assign.range,
+                    );
+                }
+            }
+            Stmt::For(for_stmt) => {
+                self.lower_expr(&for_stmt.iter);
+                self.lower_body(&for_stmt.body);
+                self.lower_body(&for_stmt.orelse);
+            }
+            Stmt::While(while_stmt) => {
+                self.lower_expr(&while_stmt.test);
+                self.lower_body(&while_stmt.body);
+                self.lower_body(&while_stmt.orelse);
+            }
+            Stmt::If(if_stmt) => {
+                self.lower_expr(&if_stmt.test);
+                self.lower_body(&if_stmt.body);
+                for clause in &if_stmt.elif_else_clauses {
+                    if let Some(test) = &clause.test {
+                        self.lower_expr(test);
+                    }
+                    self.lower_body(&clause.body);
+                }
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    let value = self.lower_expr(&item.context_expr);
+                    if let Some(vars) = &item.optional_vars {
+                        self.record_binding(vars, &value);
+                    }
+                }
+                self.lower_body(&with.body);
+            }
+            Stmt::Match(match_stmt) => {
+                self.lower_expr(&match_stmt.subject);
+                for case in &match_stmt.cases {
+                    if let Some(guard) = &case.guard {
+                        self.lower_expr(guard);
+                    }
+                    self.lower_body(&case.body);
+                }
+            }
+            Stmt::Raise(raise) => {
+                if let Some(exc) = &raise.exc {
+                    self.lower_expr(exc);
+                }
+                if let Some(cause) = &raise.cause {
+                    self.lower_expr(cause);
+                }
+            }
+            Stmt::Try(try_stmt) => {
+                self.lower_body(&try_stmt.body);
+                for handler in &try_stmt.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.lower_handler(handler);
+                }
+                self.lower_body(&try_stmt.orelse);
+                self.lower_body(&try_stmt.finalbody);
+            }
+            Stmt::Assert(assert) => {
+                let test = self.lower_expr(&assert.test);
+                if let Some(msg) = &assert.msg {
+                    self.lower_expr(msg);
+                }
+                self.ops.push(Op::Assert(Assert {
+                    test,
+                    span: self.span(assert.range),
+                }));
+            }
+            Stmt::Expr(expr) => {
+                self.lower_expr(&expr.value);
+            }
+            Stmt::Import(_)
+            | Stmt::ImportFrom(_)
+            | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
+            | Stmt::Pass(_)
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::TypeAlias(_)
+            | Stmt::IpyEscapeCommand(_) => {}
+        }
+    }
+
+    fn lower_assignment(
+        &mut self,
+        targets: &'a [Expr],
+        value: Value,
+        augmented: bool,
+        range: TextRange,
+    ) {
+        let span = self.span(range);
+        for target in targets {
+            if !augmented {
+                self.record_binding(target, &value);
+            }
+            // Unpacking a literal tuple pairs each target with its own value.
+            if let (Expr::Tuple(ast::ExprTuple { elts, .. }), ValueKind::Tuple(items)) =
+                (target, &value.kind)
+            {
+                if elts.len() == items.len() {
+                    for (elt, item) in elts.iter().zip(items) {
+                        let targets = self.lower_targets(elt);
+                        self.ops.push(Op::Assign(Assign {
+                            targets,
+                            value: item.clone(),
+                            augmented,
+                            span,
+                        }));
+                    }
+                    continue;
+                }
+            }
+            let targets = self.lower_targets(target);
+            self.ops.push(Op::Assign(Assign {
+                targets,
+                value: value.clone(),
+                augmented,
+                span,
+            }));
+        }
+    }
+
+    fn lower_targets(&mut self, target: &'a Expr) -> Vec<Target> {
+        match target {
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                elts.iter().flat_map(|t| self.lower_targets(t)).collect()
+            }
+            Expr::Starred(starred) => self.lower_targets(&starred.value),
+            Expr::Name(name) => vec![Target {
+                path: name.id.to_string(),
+                name: name.id.to_string(),
+                owner: None,
+                span: self.span(name.range),
+            }],
+            Expr::Attribute(attribute) => {
+                let base = self.lower_expr(&attribute.value);
+                vec![Target {
+                    path: self.text(attribute.range).to_owned(),
+                    name: attribute.attr.id.to_string(),
+                    owner: receiver_qualname(&base),
+                    span: self.span(attribute.range),
+                }]
+            }
+            Expr::Subscript(subscript) => {
+                let base = self.lower_expr(&subscript.value);
+                let key = self.lower_expr(&subscript.slice);
+                vec![Target {
+                    path: self.text(subscript.range).to_owned(),
+                    name: key.as_str().unwrap_or_default().to_owned(),
+                    owner: receiver_qualname(&base),
+                    span: self.span(subscript.range),
+                }]
+            }
+            other => {
+                self.lower_expr(other);
+                Vec::new()
+            }
+        }
+    }
+
+    fn lower_handler(&mut self, handler: &'a ast::ExceptHandlerExceptHandler) {
+        let caught = match handler.type_.as_deref() {
+            None => Vec::new(),
+            Some(Expr::Tuple(tuple)) => tuple.elts.iter().map(|e| self.lower_expr(e)).collect(),
+            Some(other) => vec![self.lower_expr(other)],
+        };
+        let body = summarize_handler(&handler.body);
+        let header_end = handler
+            .name
+            .as_ref()
+            .map(|n| n.range.end())
+            .or_else(|| handler.type_.as_ref().map(|t| t.range().end()))
+            .unwrap_or_else(|| handler.range.start() + ruff_text_size::TextSize::new(6));
+        let span = self.span(TextRange::new(handler.range.start(), header_end));
+        self.ops.push(Op::Handler(Handler { caught, body, span }));
+        self.lower_body(&handler.body);
+    }
+
+    // ----- expressions ------------------------------------------------------------------------
+
+    fn lower_expr(&mut self, expr: &'a Expr) -> Value {
+        if self.depth > MAX_DEPTH {
+            self.too_deep = true;
+            return Value::unknown(self.span(expr.range()));
+        }
+        self.depth += 1;
+        let kind = self.lower_expr_kind(expr);
+        self.depth -= 1;
+        self.value(kind, expr.range())
+    }
+
+    fn lower_expr_kind(&mut self, expr: &'a Expr) -> ValueKind {
+        match expr {
+            Expr::StringLiteral(s) => ValueKind::Str(s.value.to_str().to_owned()),
+            Expr::BytesLiteral(b) => ValueKind::Bytes(b.value.bytes().collect()),
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i
+                    .as_i64()
+                    .map_or(ValueKind::Unknown, |i| ValueKind::Int(i.into())),
+                ast::Number::Float(f) => ValueKind::Float(*f),
+                ast::Number::Complex { .. } => ValueKind::Unknown,
+            },
+            Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
+            Expr::NoneLiteral(_) => ValueKind::None,
+            Expr::EllipsisLiteral(_) => ValueKind::Unknown,
+            Expr::Name(name) => self.lower_name(name),
+            Expr::Attribute(attribute) => {
+                let base = self.lower_expr(&attribute.value);
+                let attr = attribute.attr.id.as_str();
+                ValueKind::Ref {
+                    path: self.text(attribute.range).to_owned(),
+                    qualname: receiver_qualname(&base).map(|q| format!("{q}.{attr}")),
+                    bound: None,
+                }
+            }
+            Expr::Call(call) => self.lower_call(call),
+            Expr::BinOp(binop) => {
+                let left = self.lower_expr(&binop.left);
+                let right = self.lower_expr(&binop.right);
+                lower_binop(binop.op.as_str(), left, right)
+            }
+            Expr::UnaryOp(unary) => {
+                let operand = self.lower_expr(&unary.operand);
+                match (unary.op, operand.as_int(), operand.as_bool()) {
+                    (ast::UnaryOp::USub, Some(i), _) if operand.as_bool().is_some() => {
+                        ValueKind::Int(-i)
+                    }
+                    (ast::UnaryOp::Invert, Some(i), _) => ValueKind::Int(!i),
+                    (ast::UnaryOp::Not, _, Some(b)) => ValueKind::Bool(!b),
+                    _ => ValueKind::Operation {
+                        op: unary.op.as_str(),
+                        operands: vec![operand],
+                    },
+                }
+            }
+            Expr::BoolOp(boolop) => ValueKind::Operation {
+                op: boolop.op.as_str(),
+                operands: boolop.values.iter().map(|v| self.lower_expr(v)).collect(),
+            },
+            Expr::Compare(compare) => {
+                let mut operands = vec![self.lower_expr(&compare.left)];
+                operands.extend(compare.comparators.iter().map(|c| self.lower_expr(c)));
+                let op = compare.ops.first().map_or("==", |op| op.as_str());
+                let value = self.value(ValueKind::Operation { op, operands }, compare.range);
+                self.ops.push(Op::Compare(value.clone()));
+                value.kind
+            }
+            Expr::If(if_expr) => {
+                let test = self.lower_expr(&if_expr.test);
+                let body = self.lower_expr(&if_expr.body);
+                let orelse = self.lower_expr(&if_expr.orelse);
+                match test.as_bool() {
+                    Some(true) => body.kind,
+                    Some(false) => orelse.kind,
+                    None => ValueKind::Operation {
+                        op: "if",
+                        operands: vec![body, test, orelse],
+                    },
+                }
+            }
+            Expr::Named(named) => {
+                let value = self.lower_expr(&named.value);
+                self.lower_assignment(
+                    std::slice::from_ref(&*named.target),
+                    value.clone(),
+                    false,
+                    named.range,
+                );
+                value.kind
+            }
+            Expr::FString(fstring) => {
+                let mut parts = Vec::new();
+                for part in &fstring.value {
+                    match part {
+                        ast::FStringPart::Literal(lit) => {
+                            parts.push(Part::Lit(lit.value.to_string()))
+                        }
+                        ast::FStringPart::FString(f) => {
+                            for element in &f.elements {
+                                parts.push(self.lower_interpolated(element));
+                            }
+                        }
+                    }
+                }
+                fold::build(BuildKind::Interpolation, parts)
+            }
+            Expr::TString(tstring) => {
+                let parts = tstring
+                    .value
+                    .elements()
+                    .map(|element| self.lower_interpolated(element))
+                    .collect();
+                fold::build(BuildKind::Interpolation, parts)
+            }
+            Expr::Subscript(subscript) => {
+                let base = self.lower_expr(&subscript.value);
+                let key = self.lower_expr(&subscript.slice);
+                let folded = match (key.as_str(), key.as_int()) {
+                    (Some(k), _) => fold::dict_lookup(&base, k),
+                    (None, Some(i)) => fold::index_lookup(&base, i),
+                    _ => None,
+                };
+                match folded {
+                    Some(value) => value.kind.clone(),
+                    None => ValueKind::Operation {
+                        op: "[]",
+                        operands: vec![base, key],
+                    },
+                }
+            }
+            Expr::List(list) => ValueKind::List(self.lower_elements(&list.elts)),
+            Expr::Tuple(tuple) => ValueKind::Tuple(self.lower_elements(&tuple.elts)),
+            Expr::Set(set) => ValueKind::Set(self.lower_elements(&set.elts)),
+            Expr::Dict(dict) => ValueKind::Dict(
+                dict.iter()
+                    .map(|item| {
+                        let key = item.key.as_ref().map(|k| self.lower_expr(k));
+                        (key, self.lower_expr(&item.value))
+                    })
+                    .collect(),
+            ),
+            Expr::Lambda(lambda) => {
+                let names = lambda
+                    .parameters
+                    .as_ref()
+                    .map(|p| p.iter().map(|param| param.name().id.to_string()).collect())
+                    .unwrap_or_default();
+                self.with_shadowed(names, |this| this.lower_expr(&lambda.body));
+                ValueKind::Unknown
+            }
+            Expr::ListComp(ast::ExprListComp {
+                elt, generators, ..
+            })
+            | Expr::SetComp(ast::ExprSetComp {
+                elt, generators, ..
+            })
+            | Expr::Generator(ast::ExprGenerator {
+                elt, generators, ..
+            }) => {
+                self.lower_comprehension(generators, &[elt]);
+                ValueKind::Unknown
+            }
+            Expr::DictComp(comp) => {
+                let mut elements: Vec<&Expr> = vec![&comp.value];
+                elements.extend(comp.key.as_deref());
+                self.lower_comprehension(&comp.generators, &elements);
+                ValueKind::Unknown
+            }
+            Expr::Await(await_expr) => self.lower_expr(&await_expr.value).kind,
+            Expr::Yield(yield_expr) => {
+                if let Some(value) = &yield_expr.value {
+                    self.lower_expr(value);
+                }
+                ValueKind::Unknown
+            }
+            Expr::YieldFrom(yield_from) => {
+                self.lower_expr(&yield_from.value);
+                ValueKind::Unknown
+            }
+            Expr::Starred(starred) => {
+                self.lower_expr(&starred.value);
+                ValueKind::Unknown
+            }
+            Expr::Slice(slice) => {
+                for bound in [&slice.lower, &slice.upper, &slice.step]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.lower_expr(bound);
+                }
+                ValueKind::Unknown
+            }
+            Expr::IpyEscapeCommand(_) => ValueKind::Unknown,
+        }
+    }
+
+    fn lower_name(&mut self, name: &ast::ExprName) -> ValueKind {
+        let path = name.id.to_string();
+        match self.resolve(name.id.as_str()) {
+            Resolution::Qualified(qualname) => ValueKind::Ref {
+                path,
+                qualname: Some(qualname),
+                bound: None,
+            },
+            Resolution::Bound(value) => ValueKind::Ref {
+                path,
+                qualname: receiver_qualname(&value),
+                bound: Some(value),
+            },
+            Resolution::Opaque => ValueKind::Ref {
+                path,
+                qualname: None,
+                bound: None,
+            },
+        }
+    }
+
+    fn lower_elements(&mut self, elts: &'a [Expr]) -> Vec<Value> {
+        elts.iter().map(|e| self.lower_expr(e)).collect()
+    }
+
+    fn lower_interpolated(&mut self, element: &'a ast::InterpolatedStringElement) -> Part {
+        match element {
+            ast::InterpolatedStringElement::Literal(lit) => Part::Lit(lit.value.to_string()),
+            ast::InterpolatedStringElement::Interpolation(interpolation) => {
+                Part::Hole(self.lower_expr(&interpolation.expression))
+            }
+        }
+    }
+
+    fn lower_comprehension(&mut self, generators: &'a [ast::Comprehension], elements: &[&'a Expr]) {
+        let mut names = Vec::new();
+        for generator in generators {
+            collect_target_names(&generator.target, &mut names);
+        }
+        // The first iterable is evaluated in the enclosing scope.
+        if let Some(first) = generators.first() {
+            self.lower_expr(&first.iter);
+        }
+        self.with_shadowed(names, |this| {
+            for (i, generator) in generators.iter().enumerate() {
+                if i > 0 {
+                    this.lower_expr(&generator.iter);
+                }
+                for condition in &generator.ifs {
+                    this.lower_expr(condition);
+                }
+            }
+            for element in elements {
+                this.lower_expr(element);
+            }
+        });
+    }
+
+    fn lower_arguments(
+        &mut self,
+        arguments: &'a ast::Arguments,
+    ) -> (Vec<Value>, Vec<Keyword>, bool, bool) {
+        let mut args = Vec::with_capacity(arguments.args.len());
+        let mut star_args = false;
+        for arg in &arguments.args {
+            if let Expr::Starred(starred) = arg {
+                star_args = true;
+                self.lower_expr(&starred.value);
+            } else {
+                args.push(self.lower_expr(arg));
+            }
+        }
+        let mut keywords = Vec::with_capacity(arguments.keywords.len());
+        let mut star_kwargs = false;
+        for keyword in &arguments.keywords {
+            let value = self.lower_expr(&keyword.value);
+            match &keyword.arg {
+                Some(name) => keywords.push(Keyword {
+                    name: name.id.to_string(),
+                    value,
+                    span: self.span(keyword.range),
+                }),
+                None => star_kwargs = true,
+            }
+        }
+        (args, keywords, star_args, star_kwargs)
+    }
+
+    fn lower_call(&mut self, call: &'a ast::ExprCall) -> ValueKind {
+        let (text, qualname, method, receiver) = match call.func.as_ref() {
+            Expr::Attribute(attribute) => {
+                let receiver = self.lower_expr(&attribute.value);
+                let method = attribute.attr.id.to_string();
+                let qualname = receiver_qualname(&receiver).map(|q| format!("{q}.{method}"));
+                (
+                    self.text(attribute.range),
+                    qualname,
+                    Some(method),
+                    Some(receiver),
+                )
+            }
+            func => {
+                let value = self.lower_expr(func);
+                (
+                    self.text(func.range()),
+                    value.qualname().map(str::to_owned),
+                    None,
+                    None,
+                )
+            }
+        };
+        let (args, keywords, star_args, star_kwargs) = self.lower_arguments(&call.arguments);
+        if let (Some(method), Some(receiver)) = (&method, &receiver) {
+            if let Some(built) =
+                string_builder(method, receiver, &args, &keywords, call.range(), self)
+            {
+                return built;
+            }
+        }
+        let call = Arc::new(Call {
+            callee: Callee {
+                text: text.to_owned(),
+                qualname,
+                method,
+                receiver: receiver.map(Box::new),
+                span: self.span(call.func.range()),
+            },
+            args,
+            keywords,
+            star_args,
+            star_kwargs,
+            span: self.span(call.range()),
+        });
+        self.ops.push(Op::Call(call.clone()));
+        ValueKind::Call(call)
+    }
+}
+
+/// `"...".format(...)` and `"sep".join(items)` on constant strings are string building, not calls.
+fn string_builder(
+    method: &str,
+    receiver: &Value,
+    args: &[Value],
+    keywords: &[Keyword],
+    range: TextRange,
+    lowerer: &Lowerer<'_>,
+) -> Option<ValueKind> {
+    let template = receiver.as_str()?;
+    match method {
+        "format" => {
+            let named: Vec<(String, Value)> = keywords
+                .iter()
+                .map(|k| (k.name.clone(), k.value.clone()))
+                .collect();
+            let unknown = Value::unknown(lowerer.span(range));
+            let parts = fold::brace_parts(template, args, &named, &unknown)?;
+            Some(fold::build(BuildKind::Format, parts))
+        }
+        "join" if args.len() == 1 && keywords.is_empty() => {
+            let items = match &args[0].resolved().kind {
+                ValueKind::List(items) | ValueKind::Tuple(items) => items.clone(),
+                _ => vec![args[0].clone()],
+            };
+            let mut parts = Vec::with_capacity(items.len() * 2);
+            for (i, item) in items.into_iter().enumerate() {
+                if i > 0 {
+                    parts.push(Part::Lit(template.to_owned()));
+                }
+                parts.push(Part::Hole(item));
+            }
+            Some(fold::build(BuildKind::Join, parts))
+        }
+        _ => None,
+    }
+}
+
+/// The qualified name a value gives to attributes read from it: a module or class for references,
+/// an instance (`name()`) for calls to a known constructor.
+fn receiver_qualname(value: &Value) -> Option<String> {
+    match &value.kind {
+        ValueKind::Ref { qualname, .. } => qualname.clone(),
+        ValueKind::Call(call) => call.callee.qualname.as_ref().map(|q| format!("{q}()")),
+        ValueKind::Str(_) | ValueKind::Build { .. } => Some("builtins.str()".to_owned()),
+        _ => None,
+    }
+}
+
+fn lower_binop(op: &'static str, left: Value, right: Value) -> ValueKind {
+    if let (Some(a), Some(b)) = (left.as_int(), right.as_int()) {
+        if let Some(folded) = fold::int_binop(op, a, b) {
+            return ValueKind::Int(folded);
+        }
+    }
+    let stringy = |v: &Value| {
+        matches!(
+            v.resolved().kind,
+            ValueKind::Str(_) | ValueKind::Build { .. }
+        )
+    };
+    match op {
+        "+" if stringy(&left) || stringy(&right) => {
+            let mut parts = fold::concat_parts(left);
+            parts.extend(fold::concat_parts(right));
+            fold::build(BuildKind::Concat, parts)
+        }
+        "%" if left.as_str().is_some() => {
+            let template = left.as_str().unwrap_or_default().to_owned();
+            match fold::percent_parts(&template, &right) {
+                Some(parts) => fold::build(BuildKind::Percent, parts),
+                None => ValueKind::Build {
+                    kind: BuildKind::Percent,
+                    parts: vec![Part::Lit(template), Part::Hole(right)],
+                },
+            }
+        }
+        _ => ValueKind::Operation {
+            op,
+            operands: vec![left, right],
+        },
+    }
+}
+
+fn summarize_handler(body: &[Stmt]) -> HandlerBody {
+    let is_nothing = |stmt: &Stmt| match stmt {
+        Stmt::Pass(_) => true,
+        Stmt::Expr(expr) => matches!(
+            expr.value.as_ref(),
+            Expr::EllipsisLiteral(_) | Expr::StringLiteral(_)
+        ),
+        _ => false,
+    };
+    if body.iter().all(is_nothing) {
+        HandlerBody::Nothing
+    } else if let [Stmt::Continue(_)] = body {
+        HandlerBody::Continue
+    } else {
+        HandlerBody::Handles
+    }
+}
+
+fn collect_target_names(target: &Expr, names: &mut Vec<String>) {
+    match target {
+        Expr::Name(name) => names.push(name.id.to_string()),
+        Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+            elts.iter().for_each(|e| collect_target_names(e, names));
+        }
+        Expr::Starred(starred) => collect_target_names(&starred.value, names),
+        _ => {}
+    }
+}

@@ -1,0 +1,109 @@
+use secrev_core::{Confidence, LineIndex, Severity, Span};
+use secrev_ir::{Function, Unit};
+
+/// What a rule hook can see besides the item it is called on.
+pub struct Context<'a> {
+    pub source: &'a str,
+    pub index: &'a LineIndex,
+    pub path: &'a str,
+    pub unit: &'a Unit,
+    pub function: &'a Function,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(
+        source: &'a str,
+        index: &'a LineIndex,
+        path: &'a str,
+        unit: &'a Unit,
+        function: &'a Function,
+    ) -> Self {
+        Context {
+            source,
+            index,
+            path,
+            unit,
+            function,
+        }
+    }
+
+    /// The source text of `span`, on one line and shortened to about 60 characters, for quoting
+    /// the code in a message.
+    pub fn code(&self, span: Span) -> String {
+        let start = self.index.offset(self.source, span.start);
+        let end = self.index.offset(self.source, span.end).max(start);
+        let text = self.source.get(start..end).unwrap_or("");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.chars().count() > 60 {
+            let cut: String = flat.chars().take(57).collect();
+            format!("{cut}...")
+        } else {
+            flat
+        }
+    }
+}
+
+/// One thing a rule reports, before the engine turns it into a finding.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub span: Span,
+    pub message: String,
+    pub fix: String,
+    /// Overrides the rule's default severity for this hit.
+    pub severity: Option<Severity>,
+    /// Overrides the rule's default confidence for this hit.
+    pub confidence: Option<Confidence>,
+    /// Other locations taking part in the defect.
+    pub related: Vec<(Span, String)>,
+}
+
+impl Hit {
+    /// Sets this hit's severity.
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Sets this hit's confidence.
+    pub fn confidence(&mut self, confidence: Confidence) -> &mut Self {
+        self.confidence = Some(confidence);
+        self
+    }
+
+    /// Adds a related location.
+    pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        self.related.push((span, message.into()));
+        self
+    }
+}
+
+/// Collects a rule's hits.
+#[derive(Default)]
+pub struct Reporter {
+    hits: Vec<Hit>,
+}
+
+impl Reporter {
+    /// Reports a defect at `span`, with a message and a fix that talk about this code.
+    pub fn report(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> &mut Hit {
+        self.hits.push(Hit {
+            span,
+            message: message.into(),
+            fix: fix.into(),
+            severity: None,
+            confidence: None,
+            related: Vec::new(),
+        });
+        let last = self.hits.len() - 1;
+        &mut self.hits[last]
+    }
+
+    pub(crate) fn into_hits(self) -> Vec<Hit> {
+        self.hits
+    }
+}

@@ -1,0 +1,63 @@
+//! Small questions many rules ask about calls and values.
+
+use crate::Context;
+use secrev_ir::{Call, Value, ValueKind};
+
+/// Where a value that reaches a dangerous parameter comes from, as far as this file shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Fully known at analysis time: literals and names bound to them.
+    Constant,
+    /// A string assembled at run time (`+`, `%`, `.format`, f-string, `join`) from at least one
+    /// piece that is not constant: the classic shape of injection.
+    Built,
+    /// Something the analysis cannot see into: a parameter, an attribute, a call's result.
+    Opaque,
+}
+
+/// Classifies a value by [`Provenance`].
+pub fn provenance(value: &Value) -> Provenance {
+    if value.is_constant() {
+        Provenance::Constant
+    } else if value.is_dynamic_string() {
+        Provenance::Built
+    } else {
+        Provenance::Opaque
+    }
+}
+
+/// Whether an argument is present and known to be truthy (`shell=True`, `debug=1`).
+pub fn is_truthy(value: Option<&Value>) -> bool {
+    value.and_then(Value::as_bool) == Some(true)
+}
+
+/// Whether an argument is present and known to be falsy (`verify=False`).
+pub fn is_falsy(value: Option<&Value>) -> bool {
+    value.and_then(Value::as_bool) == Some(false)
+}
+
+/// The code of a value, in backticks, for a message.
+pub fn quote(ctx: &Context, value: &Value) -> String {
+    format!("`{}`", ctx.code(value.span))
+}
+
+/// The name a call is known by in messages: its qualified name when resolved, else as written.
+pub fn call_name(call: &Call) -> &str {
+    call.callee
+        .qualname
+        .as_deref()
+        .unwrap_or(call.callee.text.as_str())
+}
+
+/// Whether a value is a reference whose resolved qualified name is one of `names`.
+pub fn is_ref_to(value: &Value, names: &[&str]) -> bool {
+    value.qualname().is_some_and(|q| names.contains(&q))
+}
+
+/// Whether a value is a string (literal or built) at all.
+pub fn is_stringish(value: &Value) -> bool {
+    matches!(
+        value.resolved().kind,
+        ValueKind::Str(_) | ValueKind::Build { .. }
+    )
+}

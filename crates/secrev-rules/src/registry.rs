@@ -1,0 +1,57 @@
+//! The one place every rule is registered.
+
+use crate::rules;
+use crate::Rule;
+
+/// Every rule, sorted by id.
+pub fn all() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = rules::GROUPS
+        .iter()
+        .flat_map(|group| group.iter().copied())
+        .collect();
+    rules.sort_by_key(|rule| rule.info.id);
+    rules
+}
+
+/// The rule with this id or name, if any.
+pub fn find(id_or_name: &str) -> Option<&'static Rule> {
+    all()
+        .into_iter()
+        .find(|rule| rule.info.id.eq_ignore_ascii_case(id_or_name) || rule.info.name == id_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_and_names_are_unique_and_documented() {
+        let rules = all();
+        let ids: HashSet<_> = rules.iter().map(|r| r.info.id).collect();
+        let names: HashSet<_> = rules.iter().map(|r| r.info.name).collect();
+        assert_eq!(ids.len(), rules.len(), "duplicate rule id");
+        assert_eq!(names.len(), rules.len(), "duplicate rule name");
+        for rule in rules {
+            let info = &rule.info;
+            assert!(
+                secrev_core::cwe::lookup(info.cwe).is_some(),
+                "{}: CWE-{} is not in the catalogue",
+                info.id,
+                info.cwe
+            );
+            for (section, text) in [
+                ("what", info.docs.what),
+                ("why", info.docs.why),
+                ("example", info.docs.example),
+                ("fix", info.docs.fix),
+            ] {
+                assert!(
+                    text.trim().len() >= 20,
+                    "{}: docs section `{section}` is too short",
+                    info.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Runs every rule over every fixture under `tests/fixtures/python/` and compares the findings
+//! with the annotations written on the lines they concern:
+//!
+//! - `# expect: PY101` — this line must carry a PY101 finding (several ids: `PY101, PY102`;
+//!   `PY101:low` also pins the severity);
+//! - `# ok: PY101` — this line must not carry a PY101 finding (a negative example).
+//!
+//! Any finding on a line without a matching `expect` fails the test, as does any `expect` without
+//! a finding. Every rule must have at least one `expect` and one `ok` somewhere.
+
+use secrev_core::LineIndex;
+use secrev_rules::{check_unit, registry};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default)]
+struct Expectations {
+    /// line -> (rule id -> pinned severity)
+    expect: BTreeMap<u32, BTreeMap<String, Option<String>>>,
+    ok: BTreeMap<u32, BTreeSet<String>>,
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/python")
+}
+
+fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            fixture_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "py") {
+            out.push(path);
+        }
+    }
+}
+
+fn annotation<'s>(line: &'s str, marker: &str) -> Option<&'s str> {
+    let at = line.find(marker)?;
+    let rest = &line[at + marker.len()..];
+    Some(rest.split('#').next().unwrap_or(rest))
+}
+
+fn parse_expectations(source: &str) -> Expectations {
+    let mut expectations = Expectations::default();
+    for (i, line) in source.lines().enumerate() {
+        let number = i as u32 + 1;
+        if let Some(ids) = annotation(line, "# expect:") {
+            for item in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (id, severity) = match item.split_once(':') {
+                    Some((id, severity)) => (id.trim(), Some(severity.trim().to_owned())),
+                    None => (item, None),
+                };
+                expectations
+                    .expect
+                    .entry(number)
+                    .or_default()
+                    .insert(id.to_owned(), severity);
+            }
+        }
+        if let Some(ids) = annotation(line, "# ok:") {
+            for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                expectations
+                    .ok
+                    .entry(number)
+                    .or_default()
+                    .insert(id.to_owned());
+            }
+        }
+    }
+    expectations
+}
+
+#[test]
+fn every_fixture_matches_its_annotations() {
+    let rules = registry::all();
+    let known: BTreeSet<&str> = rules.iter().map(|r| r.info.id).collect();
+    let mut files = Vec::new();
+    fixture_files(&fixtures_root(), &mut files);
+    assert!(!files.is_empty(), "no fixtures found");
+
+    let mut failures = Vec::new();
+    let mut positives: BTreeSet<String> = BTreeSet::new();
+    let mut negatives: BTreeSet<String> = BTreeSet::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).expect("fixture is UTF-8");
+        let index = LineIndex::new(&source);
+        let lowered = secrev_python::lower(&source, &index);
+        let shown = file
+            .strip_prefix(fixtures_root())
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        if !lowered.syntax_errors.is_empty() {
+            failures.push(format!(
+                "{shown}: syntax errors {:?}",
+                lowered.syntax_errors
+            ));
+        }
+        let expectations = parse_expectations(&source);
+        for ids in expectations.expect.values() {
+            for id in ids.keys() {
+                if !known.contains(id.as_str()) {
+                    failures.push(format!("{shown}: annotation names unknown rule {id}"));
+                }
+                positives.insert(id.clone());
+            }
+        }
+        for ids in expectations.ok.values() {
+            negatives.extend(ids.iter().cloned());
+        }
+
+        let hits = check_unit(&rules, &lowered.unit, &source, &index, &shown);
+        let mut found: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+        for hit in &hits {
+            let severity = hit.hit.severity.unwrap_or(hit.rule.info.severity);
+            found
+                .entry(hit.hit.span.start.line)
+                .or_default()
+                .insert(hit.rule.info.id.to_owned(), severity.to_string());
+        }
+        for (line, ids) in &found {
+            for (id, severity) in ids {
+                match expectations.expect.get(line).and_then(|e| e.get(id)) {
+                    None => failures.push(format!(
+                        "{shown}:{line}: unexpected {id} finding: {}",
+                        hits.iter()
+                            .find(|h| h.hit.span.start.line == *line && h.rule.info.id == id)
+                            .map_or(String::new(), |h| h.hit.message.clone())
+                    )),
+                    Some(Some(pinned)) if pinned != severity => failures.push(format!(
+                        "{shown}:{line}: {id} has severity {severity}, annotation says {pinned}"
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        for (line, ids) in &expectations.expect {
+            for id in ids.keys() {
+                if !found.get(line).is_some_and(|f| f.contains_key(id)) {
+                    failures.push(format!("{shown}:{line}: missing {id} finding"));
+                }
+            }
+        }
+        for (line, ids) in &expectations.ok {
+            for id in ids {
+                if found.get(line).is_some_and(|f| f.contains_key(id)) {
+                    failures.push(format!("{shown}:{line}: {id} fired on a line marked ok"));
+                }
+            }
+        }
+    }
+    for rule in &rules {
+        if !positives.contains(rule.info.id) {
+            failures.push(format!("{}: no `# expect:` fixture", rule.info.id));
+        }
+        if !negatives.contains(rule.info.id) {
+            failures.push(format!("{}: no `# ok:` fixture", rule.info.id));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
