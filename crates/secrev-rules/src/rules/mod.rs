@@ -1,8 +1,24 @@
 //! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the groups.
 
+mod crypto;
+mod deserialization;
+mod errors;
+mod files;
 mod injection;
+mod network;
+mod secrets;
+mod web;
 
 use crate::Rule;
 
 /// Every group's rule list.
-pub(crate) const GROUPS: &[&[&Rule]] = &[injection::RULES];
+pub(crate) const GROUPS: &[&[&Rule]] = &[
+    injection::RULES,
+    deserialization::RULES,
+    crypto::RULES,
+    secrets::RULES,
+    files::RULES,
+    errors::RULES,
+    web::RULES,
+    network::RULES,
+];

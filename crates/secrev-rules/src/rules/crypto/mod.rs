@@ -1,0 +1,5 @@
+//! Crypto rules.
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[];

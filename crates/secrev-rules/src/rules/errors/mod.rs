@@ -1,0 +1,5 @@
+//! Errors rules.
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! Files rules.
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[];

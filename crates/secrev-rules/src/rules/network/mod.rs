@@ -1,0 +1,5 @@
+//! Network rules.
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[];

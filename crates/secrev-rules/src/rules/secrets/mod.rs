@@ -1,0 +1,5 @@
+//! Secrets rules.
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! Web rules.
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[];
