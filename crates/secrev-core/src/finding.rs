@@ -49,6 +49,8 @@ pub enum DiagnosticKind {
     Syntax,
     /// The file nests deeper than the analysis follows; the deep parts were skipped.
     TooDeep,
+    /// The analysis failed on this file (a bug in secrev); it was skipped.
+    Internal,
 }
 
 /// A message about one input file, reported beside the findings.
@@ -63,8 +65,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// Whether the file was left unscanned: an input the user asked for that produced nothing.
+    /// Whether the scan is incomplete because of it: an input that could not be read or analysed.
     pub fn is_error(&self) -> bool {
-        matches!(self.kind, DiagnosticKind::Io)
+        matches!(self.kind, DiagnosticKind::Io | DiagnosticKind::Internal)
     }
 }

@@ -1,1 +1,13 @@
+//! The scan driver: finds the files to scan, loads configuration, runs the front-end and the
+//! rules on every file in parallel, applies suppressions and filters, and returns findings and
+//! per-file diagnostics in a deterministic order. Per-file problems never stop the scan.
 
+mod config;
+mod discover;
+mod fingerprint;
+mod scan;
+mod suppress;
+
+pub use config::{ConfigError, FileConfig, Settings};
+pub use discover::{discover, Discovered};
+pub use scan::{scan, ScanOutcome};

@@ -229,7 +229,7 @@ fn collect_mutations(body: &[Stmt], names: &mut HashSet<String>, depth: usize) {
     if depth > crate::lower::MAX_DEPTH {
         return;
     }
-    let mut note_target = |target: &Expr, names: &mut HashSet<String>| {
+    let note_target = |target: &Expr, names: &mut HashSet<String>| {
         if let Expr::Subscript(ast::ExprSubscript { value, .. })
         | Expr::Attribute(ast::ExprAttribute { value, .. }) = target
         {

@@ -1,1 +1,77 @@
+//! secrev's reports. Every format renders the same [`ScanReport`]; none of them re-derives
+//! results. One module per format.
 
+mod json;
+mod text;
+
+use secrev_core::{Diagnostic, Finding, RuleInfo, Severity};
+use std::io::{self, Write};
+
+/// What a scan produced, as every format sees it.
+pub struct ScanReport<'a> {
+    /// Findings, already filtered and sorted (path, line, column, rule).
+    pub findings: &'a [Finding],
+    /// Problems with individual inputs.
+    pub diagnostics: &'a [Diagnostic],
+    /// The rules that ran (SARIF lists them; text and JSON look up titles).
+    pub rules: &'a [RuleInfo],
+    pub summary: Summary,
+}
+
+/// Counts about the scan as a whole.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Summary {
+    pub files_scanned: usize,
+    /// Files found but not scanned (unreadable, binary, too large).
+    pub files_skipped: usize,
+    pub lines_scanned: usize,
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable findings with annotated source excerpts.
+    Text,
+    /// The versioned JSON document described in `docs/json-schema.md`.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning reads it.
+    Sarif,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Use ANSI colours (text only).
+    pub color: bool,
+}
+
+/// The verdict sentence when nothing is found.
+pub const NO_DEFECTS: &str = "No security defects are detected in the code";
+
+/// Renders `report` in `format` to `out`.
+pub fn render(
+    format: Format,
+    report: &ScanReport,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(report, options, out),
+        Format::Json => json::render(report, out),
+        Format::Sarif => unimplemented_sarif(out),
+    }
+}
+
+fn unimplemented_sarif(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{{}}")
+}
+
+/// Findings counted by severity, most severe first, zero counts omitted.
+pub fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .iter()
+        .rev()
+        .map(|s| (*s, findings.iter().filter(|f| f.severity == *s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}

@@ -1,0 +1,131 @@
+//! Command-line flags.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrev_core::{Confidence, Severity};
+use std::path::PathBuf;
+
+/// secrev: finds security defects in Python code and says on which lines, of which kind (CWE and
+/// its CWE-1000 pillar), why they matter and how to fix them.
+///
+/// Exit status: 0 when nothing at or above --fail-on is found, 1 when something is, 2 on a usage,
+/// configuration or I/O error.
+#[derive(Debug, Parser)]
+#[command(
+    name = "secrev",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Scan files and directories for security defects.
+    Scan(ScanArgs),
+    /// List every rule: id, CWE, pillar, severity, title.
+    Rules(RulesArgs),
+    /// Show one rule's documentation: what it finds, why it matters, an example and the fix.
+    Rule(RuleArgs),
+}
+
+/// Report formats for `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// Findings with annotated source excerpts.
+    Text,
+    /// A versioned JSON document.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// Colour when writing to a terminal.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Files or directories to scan; directories are walked honouring .gitignore.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ScanFormat::Text)]
+    pub format: ScanFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding has at least this severity [default: low, or the config's fail-on].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+
+    /// Do not report findings below this confidence [default: low].
+    #[arg(long, value_name = "CONFIDENCE")]
+    pub min_confidence: Option<Confidence>,
+
+    /// Run only these rules (ids, names or id prefixes such as PY1), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Do not run these rules (ids, names or id prefixes), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Option<Vec<String>>,
+
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Honour Bandit's `# nosec` comments.
+    #[arg(long)]
+    pub respect_nosec: bool,
+
+    /// Use this configuration file instead of searching for secrev.toml / pyproject.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// Colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Do not print per-file warnings (syntax errors, skipped files) on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Formats for `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RuleArgs {
+    /// A rule id (PY101) or name (subprocess-shell-injection).
+    pub rule: String,
+}

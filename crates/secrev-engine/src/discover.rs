@@ -1,0 +1,137 @@
+//! Which files a scan reads: Python files under the named paths, honouring `.gitignore`,
+//! hidden-file conventions and the configured excludes. Files named explicitly are always taken.
+
+use globset::GlobSet;
+use secrev_core::{Diagnostic, DiagnosticKind};
+use std::path::{Path, PathBuf};
+
+/// The files to scan, and the inputs that could not be walked.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Sorted, deduplicated.
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Whether a path names a Python source file.
+fn is_python(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py" || e == "pyw")
+}
+
+/// The path as shown in reports: without a leading `./`.
+pub(crate) fn display(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
+}
+
+fn excluded(exclude: &GlobSet, path: &Path) -> bool {
+    !exclude.is_empty() && exclude.is_match(display(path))
+}
+
+/// Walks `inputs` for files to scan.
+pub fn discover(inputs: &[PathBuf], exclude: &GlobSet) -> Discovered {
+    let mut found = Discovered::default();
+    for input in inputs {
+        let metadata = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(e) => {
+                found.errors.push(io_error(input, &e.to_string()));
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            found.files.push(input.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(input)
+            .require_git(false)
+            .filter_entry({
+                let exclude = exclude.clone();
+                move |entry| !excluded(&exclude, entry.path())
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && is_python(entry.path()) {
+                        found.files.push(entry.into_path());
+                    }
+                }
+                Err(error) => {
+                    let path = error_path(&error).unwrap_or_else(|| input.clone());
+                    found.errors.push(io_error(&path, &error.to_string()));
+                }
+            }
+        }
+    }
+    found.files.sort();
+    found.files.dedup();
+    found.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+fn io_error(path: &Path, message: &str) -> Diagnostic {
+    Diagnostic {
+        path: display(path),
+        kind: DiagnosticKind::Io,
+        span: None,
+        message: message.to_owned(),
+    }
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_python_files_sorted_and_honours_gitignore_and_excludes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for file in [
+            "b.py",
+            "a.py",
+            "notes.txt",
+            "gen/skip.py",
+            "vendor/lib.py",
+            "pkg/c.py",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, "x = 1\n").expect("write");
+        }
+        std::fs::write(root.join(".gitignore"), "gen/\n").expect("write");
+        let mut builder = globset::GlobSetBuilder::new();
+        builder.add(globset::Glob::new("**/vendor").expect("glob"));
+        let found = discover(&[root.to_path_buf()], &builder.build().expect("set"));
+        let names: Vec<String> = found
+            .files
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .expect("under root")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a.py", "b.py", "pkg/c.py"]);
+        assert!(found.errors.is_empty());
+    }
+
+    #[test]
+    fn missing_input_is_an_error() {
+        let found = discover(&[PathBuf::from("/no/such/path")], &GlobSet::empty());
+        assert_eq!(found.errors.len(), 1);
+        assert!(found.files.is_empty());
+    }
+}

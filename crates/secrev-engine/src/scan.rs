@@ -1,0 +1,247 @@
+//! Scans files in parallel. Each file is read, lowered and checked on its own; whatever goes
+//! wrong with one file becomes a diagnostic for that file and the others go on.
+
+use crate::config::Settings;
+use crate::discover::display;
+use crate::fingerprint::fingerprint;
+use crate::suppress::suppresses;
+use rayon::prelude::*;
+use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation};
+use secrev_rules::{check_unit, RuleHit};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+/// Worker threads get a deep stack: the parser recurses on nested expressions, and adversarial
+/// input nests deeply.
+const WORKER_STACK: usize = 256 * 1024 * 1024;
+
+/// What scanning a set of files produced.
+#[derive(Debug, Default)]
+pub struct ScanOutcome {
+    /// Sorted by path, position and rule.
+    pub findings: Vec<Finding>,
+    /// Sorted by path.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+    pub lines_scanned: usize,
+}
+
+struct FileOutcome {
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    scanned: bool,
+    lines: usize,
+}
+
+/// Scans `files` with `settings`, on `threads` worker threads (0: one per core). `on_file` is
+/// called after each file (for progress reporting).
+pub fn scan(
+    files: &[PathBuf],
+    settings: &Settings,
+    threads: usize,
+    on_file: &(dyn Fn() + Sync),
+) -> ScanOutcome {
+    let work = || {
+        files
+            .par_iter()
+            .map(|path| {
+                let outcome = scan_guarded(path, settings);
+                on_file();
+                outcome
+            })
+            .collect::<Vec<_>>()
+    };
+    let per_file = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
+    let mut outcome = ScanOutcome::default();
+    for file in per_file {
+        if file.scanned {
+            outcome.files_scanned += 1;
+        } else {
+            outcome.files_skipped += 1;
+        }
+        outcome.lines_scanned += file.lines;
+        outcome.findings.extend(file.findings);
+        outcome.diagnostics.extend(file.diagnostics);
+    }
+    outcome.findings.sort_by(|a, b| {
+        (&a.path, a.span.start, a.span.end, &a.rule_id).cmp(&(
+            &b.path,
+            b.span.start,
+            b.span.end,
+            &b.rule_id,
+        ))
+    });
+    outcome
+        .diagnostics
+        .sort_by(|a, b| (&a.path, a.span, a.kind).cmp(&(&b.path, b.span, b.kind)));
+    outcome
+}
+
+/// Scans one file; a panic in the analysis becomes a diagnostic instead of ending the run.
+fn scan_guarded(path: &Path, settings: &Settings) -> FileOutcome {
+    catch_unwind(AssertUnwindSafe(|| scan_file(path, settings))).unwrap_or_else(|_| FileOutcome {
+        findings: Vec::new(),
+        diagnostics: vec![diagnostic(
+            path,
+            DiagnosticKind::Internal,
+            "internal error while analysing this file; it was skipped (please report it)".into(),
+        )],
+        scanned: false,
+        lines: 0,
+    })
+}
+
+fn diagnostic(path: &Path, kind: DiagnosticKind, message: String) -> Diagnostic {
+    Diagnostic {
+        path: display(path),
+        kind,
+        span: None,
+        message,
+    }
+}
+
+fn skipped(path: &Path, kind: DiagnosticKind, message: String) -> FileOutcome {
+    FileOutcome {
+        findings: Vec::new(),
+        diagnostics: vec![diagnostic(path, kind, message)],
+        scanned: false,
+        lines: 0,
+    }
+}
+
+fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > settings.max_file_size => {
+            return skipped(
+                path,
+                DiagnosticKind::TooLarge,
+                format!(
+                    "{} bytes is over the {}-byte limit (max-file-size); not scanned",
+                    m.len(),
+                    settings.max_file_size
+                ),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => return skipped(path, DiagnosticKind::Io, format!("cannot read: {e}")),
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return skipped(path, DiagnosticKind::Io, format!("cannot read: {e}")),
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return skipped(
+            path,
+            DiagnosticKind::Binary,
+            "looks like a binary file (NUL bytes); not scanned".into(),
+        );
+    }
+    let mut diagnostics = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            diagnostics.push(diagnostic(
+                path,
+                DiagnosticKind::Encoding,
+                format!("not valid UTF-8 (first bad byte at offset {at}); scanned with replacement characters"),
+            ));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let index = LineIndex::new(source);
+    let lowered = secrev_python::lower(source, &index);
+    if let Some((span, message)) = lowered.syntax_errors.first() {
+        let count = lowered.syntax_errors.len();
+        let more = if count > 1 {
+            format!(" ({} more)", count - 1)
+        } else {
+            String::new()
+        };
+        diagnostics.push(Diagnostic {
+            path: display(path),
+            kind: DiagnosticKind::Syntax,
+            span: Some(*span),
+            message: format!(
+                "syntax error: {message}{more}; the rest of the file was still scanned"
+            ),
+        });
+    }
+    if lowered.too_deep {
+        diagnostics.push(diagnostic(
+            path,
+            DiagnosticKind::TooDeep,
+            "code nested too deeply to analyse completely; the deepest parts were skipped".into(),
+        ));
+    }
+    let shown = display(path);
+    let ignored_here: Vec<&str> = settings
+        .per_file_ignores
+        .iter()
+        .filter(|(globs, _)| globs.is_match(&shown))
+        .flat_map(|(_, ids)| ids.iter().copied())
+        .collect();
+    let hits = check_unit(&settings.rules, &lowered.unit, source, &index, &shown);
+    let findings = hits
+        .into_iter()
+        .filter(|h| !ignored_here.contains(&h.rule.info.id))
+        .filter_map(|h| to_finding(h, &shown, source, &index, settings))
+        .collect();
+    FileOutcome {
+        findings,
+        diagnostics,
+        scanned: true,
+        lines: index.line_count(),
+    }
+}
+
+fn to_finding(
+    hit: RuleHit,
+    path: &str,
+    source: &str,
+    index: &LineIndex,
+    settings: &Settings,
+) -> Option<Finding> {
+    let info = &hit.rule.info;
+    let confidence = hit.hit.confidence.unwrap_or(info.confidence);
+    if confidence < settings.min_confidence {
+        return None;
+    }
+    let span = hit.hit.span;
+    let first = index.line_text(source, span.start.line).unwrap_or("");
+    let last = index.line_text(source, span.end.line).unwrap_or("");
+    if suppresses(first, info.id, settings.respect_nosec)
+        || suppresses(last, info.id, settings.respect_nosec)
+    {
+        return None;
+    }
+    Some(Finding {
+        rule_id: info.id.to_owned(),
+        title: info.title.to_owned(),
+        cwe: info.cwe,
+        pillar: info.pillar(),
+        category: info.category,
+        severity: hit.hit.severity.unwrap_or(info.severity),
+        confidence,
+        path: path.to_owned(),
+        span,
+        message: hit.hit.message,
+        fix: hit.hit.fix,
+        related: hit
+            .hit
+            .related
+            .into_iter()
+            .map(|(span, message)| RelatedLocation { span, message })
+            .collect(),
+        fingerprint: fingerprint(info.id, &hit.function, first),
+    })
+}
