@@ -28,6 +28,8 @@ impl Span {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// Whether each line is pure ASCII, where a column is a byte difference.
+    ascii_lines: Vec<bool>,
 }
 
 impl LineIndex {
@@ -44,7 +46,18 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { line_starts }
+        let ascii_lines = line_starts
+            .iter()
+            .enumerate()
+            .map(|(n, &start)| {
+                let end = line_starts.get(n + 1).copied().unwrap_or(bytes.len());
+                bytes[start..end].is_ascii()
+            })
+            .collect();
+        LineIndex {
+            line_starts,
+            ascii_lines,
+        }
     }
 
     /// The position of byte `offset`; offsets past the end clamp to the end, and offsets inside
@@ -53,6 +66,12 @@ impl LineIndex {
         let offset = offset.min(source.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
+        if self.ascii_lines[line] {
+            return Position {
+                line: line as u32 + 1,
+                column: (offset - start) as u32 + 1,
+            };
+        }
         let column = source
             .get(start..)
             .map(|rest| {

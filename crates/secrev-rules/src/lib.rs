@@ -22,15 +22,15 @@ pub struct Rule {
 /// The places in the representation a rule looks at. Each hook is called once per matching item.
 #[derive(Clone, Copy)]
 pub struct Hooks {
-    pub call: Option<fn(&Context, &Call, &mut Reporter)>,
-    pub assign: Option<fn(&Context, &Assign, &mut Reporter)>,
-    pub handler: Option<fn(&Context, &Handler, &mut Reporter)>,
-    pub assert: Option<fn(&Context, &Assert, &mut Reporter)>,
-    pub compare: Option<fn(&Context, &Value, &mut Reporter)>,
+    pub call: Option<Hook<Call>>,
+    pub assign: Option<Hook<Assign>>,
+    pub handler: Option<Hook<Handler>>,
+    pub assert: Option<Hook<Assert>>,
+    pub compare: Option<Hook<Value>>,
     /// Once per function (module body included): parameters, decorators.
-    pub function: Option<fn(&Context, &Function, &mut Reporter)>,
+    pub function: Option<Hook<Function>>,
     /// Once per file, with the module body as the context's function.
-    pub unit: Option<fn(&Context, &Unit, &mut Reporter)>,
+    pub unit: Option<Hook<Unit>>,
 }
 
 impl Hooks {
@@ -54,7 +54,8 @@ pub struct RuleHit<'r> {
     pub hit: Hit,
 }
 
-/// Runs `rules` over `unit` in one walk of its functions and ops.
+/// Runs `rules` over `unit` in one walk of its functions and ops: each op is offered only to the
+/// rules that have a hook for its kind.
 pub fn check_unit<'r>(
     rules: &[&'r Rule],
     unit: &Unit,
@@ -62,27 +63,58 @@ pub fn check_unit<'r>(
     index: &LineIndex,
     path: &str,
 ) -> Vec<RuleHit<'r>> {
+    let with = |has: fn(&Hooks) -> bool| -> Vec<(usize, &'r Rule)> {
+        rules
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, r)| has(&r.hooks))
+            .collect()
+    };
+    let call_rules = with(|h| h.call.is_some());
+    let assign_rules = with(|h| h.assign.is_some());
+    let handler_rules = with(|h| h.handler.is_some());
+    let assert_rules = with(|h| h.assert.is_some());
+    let compare_rules = with(|h| h.compare.is_some());
+    let function_rules = with(|h| h.function.is_some());
+    let unit_rules = with(|h| h.unit.is_some());
+
     let mut hits = Vec::new();
     for function in &unit.functions {
         let ctx = Context::new(source, index, path, unit, function);
-        for rule in rules {
-            let mut reporter = Reporter::default();
-            let hooks = &rule.hooks;
-            if let (Some(hook), secrev_ir::FunctionKind::Module) = (hooks.unit, function.kind) {
-                hook(&ctx, unit, &mut reporter);
+        let mut reporters: Vec<Reporter> = rules.iter().map(|_| Reporter::default()).collect();
+        if function.kind == secrev_ir::FunctionKind::Module {
+            for (i, rule) in &unit_rules {
+                if let Some(hook) = rule.hooks.unit {
+                    hook(&ctx, unit, &mut reporters[*i]);
+                }
             }
-            if let Some(hook) = hooks.function {
-                hook(&ctx, function, &mut reporter);
+        }
+        for (i, rule) in &function_rules {
+            if let Some(hook) = rule.hooks.function {
+                hook(&ctx, function, &mut reporters[*i]);
             }
-            for op in &function.ops {
-                match op {
-                    Op::Call(call) => hooks.call.map(|h| h(&ctx, call, &mut reporter)),
-                    Op::Assign(assign) => hooks.assign.map(|h| h(&ctx, assign, &mut reporter)),
-                    Op::Handler(handler) => hooks.handler.map(|h| h(&ctx, handler, &mut reporter)),
-                    Op::Assert(assert) => hooks.assert.map(|h| h(&ctx, assert, &mut reporter)),
-                    Op::Compare(value) => hooks.compare.map(|h| h(&ctx, value, &mut reporter)),
-                };
+        }
+        for op in &function.ops {
+            match op {
+                Op::Call(call) => {
+                    dispatch(&call_rules, |h| h.call, &ctx, call.as_ref(), &mut reporters)
+                }
+                Op::Assign(assign) => {
+                    dispatch(&assign_rules, |h| h.assign, &ctx, assign, &mut reporters)
+                }
+                Op::Handler(handler) => {
+                    dispatch(&handler_rules, |h| h.handler, &ctx, handler, &mut reporters)
+                }
+                Op::Assert(assert) => {
+                    dispatch(&assert_rules, |h| h.assert, &ctx, assert, &mut reporters)
+                }
+                Op::Compare(value) => {
+                    dispatch(&compare_rules, |h| h.compare, &ctx, value, &mut reporters)
+                }
             }
+        }
+        for (rule, reporter) in rules.iter().zip(reporters) {
             hits.extend(reporter.into_hits().into_iter().map(|hit| RuleHit {
                 rule,
                 function: function.qualname.clone(),
@@ -91,4 +123,21 @@ pub fn check_unit<'r>(
         }
     }
     hits
+}
+
+/// A hook that inspects one item of type `T`.
+type Hook<T> = fn(&Context, &T, &mut Reporter);
+
+fn dispatch<T>(
+    rules: &[(usize, &Rule)],
+    hook_of: fn(&Hooks) -> Option<Hook<T>>,
+    ctx: &Context,
+    item: &T,
+    reporters: &mut [Reporter],
+) {
+    for (i, rule) in rules {
+        if let Some(hook) = hook_of(&rule.hooks) {
+            hook(ctx, item, &mut reporters[*i]);
+        }
+    }
 }
