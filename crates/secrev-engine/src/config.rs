@@ -164,6 +164,13 @@ fn select(
     let mut ids = BTreeSet::new();
     for selector in selectors {
         let selector = selector.trim();
+        // An empty selector would match every id as a prefix: `--ignore PY101,` would turn off
+        // every rule.
+        if selector.is_empty() {
+            return Err(ConfigError(
+                "empty rule selector (a stray comma in a rule list?)".to_owned(),
+            ));
+        }
         let matched: Vec<&'static str> = all
             .iter()
             .filter(|r| {
@@ -216,6 +223,21 @@ mod tests {
             ..FileConfig::default()
         };
         assert!(config.resolve(None).is_err());
+    }
+
+    #[test]
+    fn empty_selector_is_an_error_not_every_rule() {
+        for (select, ignore) in [
+            (None, vec!["PY101".into(), String::new()]),
+            (Some(vec!["  ".into()]), vec![]),
+        ] {
+            let config = FileConfig {
+                select,
+                ignore: Some(ignore),
+                ..FileConfig::default()
+            };
+            assert!(config.resolve(None).is_err());
+        }
     }
 
     #[test]

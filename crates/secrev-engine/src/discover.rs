@@ -67,6 +67,14 @@ pub fn discover(inputs: &[PathBuf], exclude: &GlobSet) -> Discovered {
     }
     found.files.sort();
     found.files.dedup();
+    if inputs.len() > 1 {
+        // Overlapping inputs (`. app.py`, `src ./src/app.py`) name one file in different
+        // spellings: scan it once, under the first spelling in sorted order.
+        let mut seen = std::collections::HashSet::new();
+        found
+            .files
+            .retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    }
     found.errors.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
@@ -126,6 +134,22 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.py", "b.py", "pkg/c.py"]);
         assert!(found.errors.is_empty());
+    }
+
+    #[test]
+    fn overlapping_inputs_name_each_file_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("pkg")).expect("mkdir");
+        std::fs::write(root.join("pkg/a.py"), "x = 1\n").expect("write");
+        let inputs = [
+            root.to_path_buf(),
+            root.join("pkg"),
+            root.join("./pkg/a.py"),
+            root.join("pkg/../pkg/a.py"),
+        ];
+        let found = discover(&inputs, &GlobSet::empty());
+        assert_eq!(found.files.len(), 1, "{:?}", found.files);
     }
 
     #[test]

@@ -31,6 +31,29 @@ pub struct Unit {
     pub language: Language,
     /// The module body first, then every function, method and class body in source order.
     pub functions: Vec<Function>,
+    /// Every import in the file, in any scope, in source order.
+    pub imports: Vec<Import>,
+}
+
+/// One imported name.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The qualified name imported (`os.path`, `flask.Flask`, `.models.Order`; `module.*` for a
+    /// star import). Relative imports keep their leading dots.
+    pub qualname: String,
+    pub span: Span,
+}
+
+impl Unit {
+    /// Whether the file imports `module` or anything inside it.
+    pub fn imports_module(&self, module: &str) -> bool {
+        self.imports.iter().any(|i| {
+            i.qualname == module
+                || i.qualname
+                    .strip_prefix(module)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
 }
 
 /// What kind of code body a [`Function`] is.

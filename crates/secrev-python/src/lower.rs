@@ -8,8 +8,8 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 use secrev_core::{LineIndex, Span};
 use secrev_ir::{
-    Assert, Assign, BuildKind, Call, Callee, Function, FunctionKind, Handler, HandlerBody, Keyword,
-    Language, Op, Param, Part, Target, Unit, Value, ValueKind,
+    Assert, Assign, BuildKind, Call, Callee, Function, FunctionKind, Handler, HandlerBody, Import,
+    Keyword, Language, Op, Param, Part, Target, Unit, Value, ValueKind,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -25,6 +25,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str, index: &LineIndex) -> (
         index,
         scopes: vec![Scope::collect(ScopeKind::Module, None, suite, &[])],
         mutated: mutated_names(suite),
+        imports: Vec::new(),
         functions: Vec::new(),
         pending: VecDeque::new(),
         scope: 0,
@@ -56,9 +57,12 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str, index: &LineIndex) -> (
     }
     let mut functions = lowerer.functions;
     functions[1..].sort_by_key(|f| f.span.start);
+    let mut imports = lowerer.imports;
+    imports.sort_by_key(|i| i.span.start);
     let unit = Unit {
         language: Language::Python,
         functions,
+        imports,
     };
     (unit, lowerer.too_deep)
 }
@@ -93,6 +97,7 @@ struct Lowerer<'a> {
     source: &'a str,
     index: &'a LineIndex,
     scopes: Vec<Scope>,
+    imports: Vec<Import>,
     /// Names mutated in place somewhere in the file.
     mutated: HashSet<String>,
     functions: Vec<Function>,
@@ -149,6 +154,10 @@ impl<'a> Lowerer<'a> {
                     (None, 1, Some(value)) if !binding.mutated && !self.mutated.contains(name) => {
                         Resolution::Bound(value.clone())
                     }
+                    // Mutating an object in place changes its contents, not its type.
+                    (None, 1, Some(value)) => receiver_qualname(value)
+                        .filter(|q| q.ends_with("()"))
+                        .map_or(Resolution::Opaque, Resolution::Qualified),
                     _ => Resolution::Opaque,
                 };
             }
@@ -428,9 +437,26 @@ impl<'a> Lowerer<'a> {
             Stmt::Expr(expr) => {
                 self.lower_expr(&expr.value);
             }
-            Stmt::Import(_)
-            | Stmt::ImportFrom(_)
-            | Stmt::Global(_)
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let span = self.span(alias.range);
+                    self.imports.push(Import {
+                        qualname: alias.name.id.to_string(),
+                        span,
+                    });
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                let module = crate::scope::import_from_module(import);
+                for alias in &import.names {
+                    let span = self.span(alias.range);
+                    self.imports.push(Import {
+                        qualname: crate::scope::join_module(&module, alias.name.id.as_str()),
+                        span,
+                    });
+                }
+            }
+            Stmt::Global(_)
             | Stmt::Nonlocal(_)
             | Stmt::Pass(_)
             | Stmt::Break(_)

@@ -101,12 +101,7 @@ impl Scope {
                         continue;
                     }
                     let bound = alias.asname.as_ref().map_or(name, |a| a.id.as_str());
-                    let qualname = if module.ends_with('.') {
-                        format!("{module}{name}")
-                    } else {
-                        format!("{module}.{name}")
-                    };
-                    self.import(bound, &qualname);
+                    self.import(bound, &join_module(&module, name));
                 }
             }
             Stmt::FunctionDef(def) => self.bind(def.name.id.as_str()),
@@ -189,8 +184,17 @@ impl Scope {
     }
 }
 
+/// `module.name`, where a bare relative module (`.`, `..`) takes the name without another dot.
+pub(crate) fn join_module(module: &str, name: &str) -> String {
+    if module.ends_with('.') {
+        format!("{module}{name}")
+    } else {
+        format!("{module}.{name}")
+    }
+}
+
 /// The module a `from ... import` names, with leading dots for relative imports.
-fn import_from_module(import: &ast::StmtImportFrom) -> String {
+pub(crate) fn import_from_module(import: &ast::StmtImportFrom) -> String {
     let dots = ".".repeat(import.level as usize);
     match &import.module {
         Some(module) => format!("{dots}{}", module.id.as_str()),

@@ -1,7 +1,12 @@
 //! secrev's reports. Every format renders the same [`ScanReport`]; none of them re-derives
-//! results. One module per format.
+//! results. One module per format: [`Format::Text`] (`text.rs`), [`Format::Json`] (`json.rs`,
+//! the schema is documented in `docs/json-schema.md`) and [`Format::Sarif`] (`sarif.rs`).
+//!
+//! Every format is deterministic: the same report renders to the same bytes (no timestamps,
+//! durations or absolute paths are added).
 
 mod json;
+mod sarif;
 mod text;
 
 use secrev_core::{Diagnostic, Finding, RuleInfo, Severity};
@@ -58,12 +63,18 @@ pub fn render(
     match format {
         Format::Text => text::render(report, options, out),
         Format::Json => json::render(report, out),
-        Format::Sarif => unimplemented_sarif(out),
+        Format::Sarif => sarif::render(report, out),
     }
 }
 
-fn unimplemented_sarif(out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{{}}")
+/// The verdict sentence for `findings` findings: [`NO_DEFECTS`] for none, otherwise
+/// `N security defects are detected in the code` (`1 security defect is detected ...` for one).
+pub fn verdict(findings: usize) -> String {
+    match findings {
+        0 => NO_DEFECTS.to_string(),
+        1 => "1 security defect is detected in the code".to_string(),
+        n => format!("{n} security defects are detected in the code"),
+    }
 }
 
 /// Findings counted by severity, most severe first, zero counts omitted.

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 /// A `subprocess` call with `shell=True` on a caller-supplied command: PY101 on line 5.
-pub const VULNERABLE: &str = "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n";
+pub const VULNERABLE: &str =
+    "import subprocess\n\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n";
 /// The line of [`VULNERABLE`]'s finding.
 pub const VULNERABLE_LINE: u64 = 5;
 
@@ -114,5 +115,11 @@ pub fn places(report: &serde_json::Value) -> Vec<(String, u64, String)> {
 pub fn has_finding(report: &serde_json::Value, rule: &str, file: &str, line: u64) -> bool {
     places(report)
         .iter()
-        .any(|(p, l, r)| r == rule && p.ends_with(file) && *l == line)
+        .any(|(p, l, r)| r == rule && same_file(p, file) && *l == line)
+}
+
+/// Whether a reported path names `file` (relative to the scanned directory).
+pub fn same_file(reported: &str, file: &str) -> bool {
+    let reported = reported.replace('\\', "/");
+    reported == file || reported.ends_with(&format!("/{file}"))
 }

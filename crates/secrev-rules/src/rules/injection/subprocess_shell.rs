@@ -48,7 +48,7 @@ const ALWAYS_SHELL_CALLS: &[&str] = &["subprocess.getoutput", "subprocess.getsta
 
 fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let always = call.is_any(ALWAYS_SHELL_CALLS);
-    if !always && !(call.is_any(SHELL_KEYWORD_CALLS) && is_truthy(call.keyword("shell"))) {
+    if !(always || (call.is_any(SHELL_KEYWORD_CALLS) && is_truthy(call.keyword("shell")))) {
         return;
     }
     let Some(command) = call.arg(0, if always { "cmd" } else { "args" }) else {

@@ -1,0 +1,445 @@
+//! Snapshot tests for every output format over one fixed report, and validation of the SARIF
+//! output against the official SARIF 2.1.0 schema.
+//!
+//! Findings point into `tests/data/sample.py` by a relative path (cargo runs tests in the crate
+//! directory), so the text excerpts and every snapshot are the same on every machine.
+
+use secrev_core::{
+    Category, Confidence, Diagnostic, DiagnosticKind, Finding, Position, RelatedLocation, RuleDocs,
+    RuleInfo, Severity, Span,
+};
+use secrev_report::{render, Format, RenderOptions, ScanReport, Summary, NO_DEFECTS};
+use serde_json::Value;
+
+const SAMPLE: &str = "tests/data/sample.py";
+
+fn span(start: (u32, u32), end: (u32, u32)) -> Span {
+    Span {
+        start: Position {
+            line: start.0,
+            column: start.1,
+        },
+        end: Position {
+            line: end.0,
+            column: end.1,
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    rule_id: &str,
+    title: &str,
+    cwe: u32,
+    pillar: u32,
+    category: Category,
+    severity: Severity,
+    confidence: Confidence,
+    path: &str,
+    span: Span,
+    message: &str,
+    fix: &str,
+) -> Finding {
+    Finding {
+        rule_id: rule_id.into(),
+        title: title.into(),
+        cwe,
+        pillar,
+        category,
+        severity,
+        confidence,
+        path: path.into(),
+        span,
+        message: message.into(),
+        fix: fix.into(),
+        related: Vec::new(),
+        fingerprint: format!(
+            "{:016x}",
+            u64::from(span.start.line).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ),
+    }
+}
+
+fn findings() -> Vec<Finding> {
+    let mut race = finding(
+        "PY301",
+        "File checked, then opened",
+        367,
+        691,
+        Category::RaceCondition,
+        Severity::Medium,
+        Confidence::Medium,
+        SAMPLE,
+        span((16, 14), (16, 29)),
+        "`path` is opened after a separate existence check; another process can create it in between",
+        "open with mode \"x\" and handle FileExistsError instead of checking first",
+    );
+    race.related.push(RelatedLocation {
+        span: span((15, 12), (15, 32)),
+        message: "the check".into(),
+    });
+    vec![
+        finding(
+            "PY999",
+            "A rule the report does not list",
+            9999,
+            710,
+            Category::Other,
+            Severity::Info,
+            Confidence::Low,
+            "tests/data/missing.py",
+            span((3, 1), (3, 5)),
+            "the source file is gone, so there is no excerpt",
+            "nothing to fix",
+        ),
+        finding(
+            "PY101",
+            "subprocess call with shell=True",
+            78,
+            707,
+            Category::Injection,
+            Severity::High,
+            Confidence::High,
+            SAMPLE,
+            span((7, 12), (7, 49)),
+            "`user_cmd`, a parameter, reaches a shell command line",
+            "pass the command as a list, e.g. `subprocess.call([\"ls\", arg])`, and drop shell=True",
+        ),
+        finding(
+            "PY201",
+            "yaml.load without a safe loader",
+            502,
+            664,
+            Category::Deserialization,
+            Severity::Critical,
+            Confidence::Medium,
+            SAMPLE,
+            span((11, 9), (11, 24)),
+            "`yaml.load(blob)` constructs arbitrary Python objects from `blob`",
+            "use `yaml.safe_load(blob)`",
+        ),
+        race,
+        finding(
+            "PY401",
+            "SQL built with string formatting",
+            89,
+            707,
+            Category::Injection,
+            Severity::Low,
+            Confidence::Low,
+            SAMPLE,
+            span((21, 5), (22, 30)),
+            "an environment variable is formatted into SQL text",
+            "pass the value as a query parameter",
+        ),
+    ]
+}
+
+fn docs(what: &'static str) -> RuleDocs {
+    RuleDocs {
+        what,
+        why: "Attacker-controlled data changes what the program does.",
+        example: "subprocess.call(cmd, shell=True)",
+        fix: "subprocess.call([\"ls\", arg])",
+        references: &["CWE-78", "https://cwe.mitre.org/data/definitions/78.html"],
+    }
+}
+
+fn rules() -> Vec<RuleInfo> {
+    let rule = |id, name, title, cwe, category, severity, confidence, what| RuleInfo {
+        id,
+        name,
+        title,
+        cwe,
+        category,
+        severity,
+        confidence,
+        docs: docs(what),
+    };
+    vec![
+        rule(
+            "PY101",
+            "subprocess-shell-injection",
+            "subprocess call with shell=True",
+            78,
+            Category::Injection,
+            Severity::High,
+            Confidence::High,
+            "Finds subprocess calls that run a command line through the shell.",
+        ),
+        rule(
+            "PY201",
+            "yaml-unsafe-load",
+            "yaml.load without a safe loader",
+            502,
+            Category::Deserialization,
+            Severity::Critical,
+            Confidence::Medium,
+            "Finds `yaml.load` calls without `SafeLoader`.",
+        ),
+        rule(
+            "PY301",
+            "check-then-open",
+            "File checked, then opened",
+            367,
+            Category::RaceCondition,
+            Severity::Medium,
+            Confidence::Medium,
+            "Finds files opened after a separate existence check.",
+        ),
+        RuleInfo {
+            docs: RuleDocs {
+                references: &[],
+                ..docs("Finds SQL text built with `%` or f-strings.")
+            },
+            ..rule(
+                "PY401",
+                "sql-string-format",
+                "SQL built with string formatting",
+                89,
+                Category::Injection,
+                Severity::Low,
+                Confidence::Low,
+                "",
+            )
+        },
+    ]
+}
+
+fn diagnostics() -> Vec<Diagnostic> {
+    vec![Diagnostic {
+        path: "tests/data/broken.py".into(),
+        kind: DiagnosticKind::Syntax,
+        span: Some(span((2, 8), (2, 9))),
+        message: "expected an expression".into(),
+    }]
+}
+
+const SUMMARY: Summary = Summary {
+    files_scanned: 2,
+    files_skipped: 1,
+    lines_scanned: 40,
+};
+
+fn render_to_string(format: Format, report: &ScanReport, color: bool) -> String {
+    let mut out = Vec::new();
+    render(format, report, RenderOptions { color }, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The output with the crate version replaced, so snapshots survive a version bump.
+fn versionless(text: String) -> String {
+    text.replace(
+        &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"[version]\"",
+    )
+}
+
+fn with_report<T>(
+    findings: &[Finding],
+    diagnostics: &[Diagnostic],
+    f: impl FnOnce(&ScanReport) -> T,
+) -> T {
+    let rules = rules();
+    let report = ScanReport {
+        findings,
+        diagnostics,
+        rules: &rules,
+        summary: SUMMARY,
+    };
+    f(&report)
+}
+
+#[test]
+fn text() {
+    let out = with_report(&findings(), &diagnostics(), |r| {
+        render_to_string(Format::Text, r, false)
+    });
+    assert!(!out.contains('\x1b'));
+    assert_eq!(
+        out.lines().last(),
+        Some("5 security defects are detected in the code")
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn text_clean() {
+    let out = with_report(&[], &[], |r| render_to_string(Format::Text, r, false));
+    assert_eq!(out.lines().last(), Some(NO_DEFECTS));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn text_one_finding_is_singular() {
+    let one = &findings()[1..2];
+    let out = with_report(one, &[], |r| render_to_string(Format::Text, r, false));
+    assert!(out.contains("\n1 finding (1 high) in 2 files scanned; 1 file skipped\n"));
+    assert!(out.ends_with("\n1 security defect is detected in the code\n"));
+}
+
+#[test]
+fn text_color_only_when_asked() {
+    let out = with_report(&findings(), &[], |r| {
+        render_to_string(Format::Text, r, true)
+    });
+    assert!(out.contains("\x1b["));
+    let plain: String = strip_ansi(&out);
+    let expected = with_report(&findings(), &[], |r| {
+        render_to_string(Format::Text, r, false)
+    });
+    assert_eq!(plain, expected);
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn json() {
+    let out = with_report(&findings(), &diagnostics(), |r| {
+        render_to_string(Format::Json, r, false)
+    });
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["summary"]["by_severity"]["critical"], 1);
+    // The core serialization round-trips from the JSON finding (the extra names are ignored).
+    let first: Finding = serde_json::from_value(doc["findings"][1].clone()).unwrap();
+    assert_eq!(first, findings()[1]);
+    insta::assert_snapshot!(versionless(out));
+}
+
+#[test]
+fn json_clean() {
+    let out = with_report(&[], &[], |r| render_to_string(Format::Json, r, false));
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["verdict"], NO_DEFECTS);
+    assert_eq!(doc["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn sarif() {
+    let out = with_report(&findings(), &diagnostics(), |r| {
+        render_to_string(Format::Sarif, r, false)
+    });
+    insta::assert_snapshot!(versionless(out));
+}
+
+#[test]
+fn sarif_marks_unsuccessful_runs() {
+    let io = vec![Diagnostic {
+        path: "unreadable.py".into(),
+        kind: DiagnosticKind::Io,
+        span: None,
+        message: "permission denied".into(),
+    }];
+    let out = with_report(&[], &io, |r| render_to_string(Format::Sarif, r, false));
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let invocation = &doc["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["level"],
+        "error"
+    );
+    assert!(sarif_errors(&doc).is_empty());
+}
+
+/// A validator for the official SARIF 2.1.0 schema (Draft 7), formats (`uri`, `date-time`, ...)
+/// included.
+fn sarif_validator() -> jsonschema::Validator {
+    let mut schema: Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    // The schema's two `language` patterns have a stray `]`, literal in ECMA-262 regular
+    // expressions but rejected by the `regex` format check of the Draft 7 meta-schema, which
+    // jsonschema runs on every schema it compiles. Escaping it keeps the patterns' meaning; the
+    // vendored file stays byte for byte the official one.
+    assert_eq!(escape_stray_bracket(&mut schema), 2);
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+/// Rewrites every `language` pattern of the schema; returns how many it rewrote.
+fn escape_stray_bracket(schema: &mut Value) -> usize {
+    const STRAY: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    const ESCAPED: &str = r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\]?$";
+    match schema {
+        Value::Object(map) => map
+            .iter_mut()
+            .map(|(key, value)| {
+                if key == "pattern" && value == STRAY {
+                    *value = ESCAPED.into();
+                    1
+                } else {
+                    escape_stray_bracket(value)
+                }
+            })
+            .sum(),
+        Value::Array(items) => items.iter_mut().map(escape_stray_bracket).sum(),
+        _ => 0,
+    }
+}
+
+fn sarif_errors(doc: &Value) -> Vec<String> {
+    sarif_validator()
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn sarif_validates_against_the_schema() {
+    for (findings, diagnostics) in [(findings(), diagnostics()), (Vec::new(), Vec::new())] {
+        let out = with_report(&findings, &diagnostics, |r| {
+            render_to_string(Format::Sarif, r, false)
+        });
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        let errors = sarif_errors(&doc);
+        assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+    }
+}
+
+#[test]
+fn the_schema_check_rejects_broken_sarif() {
+    let out = with_report(&findings(), &diagnostics(), |r| {
+        render_to_string(Format::Sarif, r, false)
+    });
+    let valid: Value = serde_json::from_str(&out).unwrap();
+
+    let mut wrong_version = valid.clone();
+    wrong_version["version"] = "2.0.0".into();
+    let mut bad_level = valid.clone();
+    bad_level["runs"][0]["results"][0]["level"] = "fatal".into();
+    let mut zero_line = valid.clone();
+    zero_line["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        0.into();
+    let mut not_a_uri = valid.clone();
+    not_a_uri["runs"][0]["tool"]["driver"]["informationUri"] = "not a uri".into();
+    let mut unknown_field = valid;
+    unknown_field["runs"][0]["tool"]["driver"]["colour"] = "blue".into();
+
+    for broken in [
+        wrong_version,
+        bad_level,
+        zero_line,
+        not_a_uri,
+        unknown_field,
+    ] {
+        assert!(!sarif_errors(&broken).is_empty(), "accepted: {broken}");
+    }
+}
