@@ -12,8 +12,13 @@ pub(crate) fn list(args: RulesArgs) -> Result<u8, String> {
         ListFormat::Text => {
             for rule in rules {
                 let info = &rule.info;
+                let opt_in = if registry::is_opt_in(rule) {
+                    ", opt-in"
+                } else {
+                    ""
+                };
                 println!(
-                    "{:<6} {:<8} {:<9} {:<8} {}  ({})",
+                    "{:<6} {:<8} {:<9} {:<8} {}  ({}{opt_in})",
                     info.id,
                     format!("CWE-{}", info.cwe),
                     format!("pillar-{}", info.pillar()),
@@ -24,7 +29,14 @@ pub(crate) fn list(args: RulesArgs) -> Result<u8, String> {
             }
         }
         ListFormat::Json => {
-            let items: Vec<serde_json::Value> = rules.iter().map(|r| rule_json(&r.info)).collect();
+            let items: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    let mut item = rule_json(&r.info);
+                    item["opt_in"] = serde_json::Value::Bool(registry::is_opt_in(r));
+                    item
+                })
+                .collect();
             let text = serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?;
             println!("{text}");
         }
@@ -51,6 +63,12 @@ pub(crate) fn show(args: RuleArgs) -> Result<u8, String> {
     let rule = registry::find(&args.rule)
         .ok_or_else(|| format!("no rule `{}` (see `secrev rules`)", args.rule))?;
     print!("{}", documentation(&rule.info));
+    if registry::is_opt_in(rule) {
+        println!(
+            "\nThis rule is opt-in: enable it with `--select {}`.",
+            rule.info.id
+        );
+    }
     Ok(EXIT_CLEAN)
 }
 

@@ -169,6 +169,20 @@ fn deeply_nested_expressions_do_not_crash() {
             ),
             "{name}: the finding after the deep expression is lost: {report}\n{stderr}"
         );
+        // Redundant parentheses make no syntax-tree nodes: that file is analysed completely.
+        // Every other one is cut short, and says so.
+        if *name != "parens.py" {
+            assert!(
+                stderr.contains(name) && stderr.contains("nested too deeply"),
+                "{name}: no warning about the skipped depths:\n{stderr}"
+            );
+            assert!(
+                diagnostic_for(&report, name)
+                    .iter()
+                    .any(|d| d["kind"] == "too_deep"),
+                "{name}: {report}"
+            );
+        }
     }
 }
 

@@ -130,10 +130,18 @@ impl FileConfig {
     pub fn resolve(self, config_path: Option<PathBuf>) -> Result<Settings, ConfigError> {
         let all = registry::all();
         let selected: BTreeSet<&'static str> = match &self.select {
-            Some(selectors) => select(&all, selectors)?,
-            None => all.iter().map(|r| r.info.id).collect(),
+            Some(selectors) => select(&all, selectors, Prefixes::SkipOptIn)?,
+            None => all
+                .iter()
+                .filter(|r| !registry::is_opt_in(r))
+                .map(|r| r.info.id)
+                .collect(),
         };
-        let ignored = select(&all, self.ignore.as_deref().unwrap_or_default())?;
+        let ignored = select(
+            &all,
+            self.ignore.as_deref().unwrap_or_default(),
+            Prefixes::All,
+        )?;
         let rules = all
             .into_iter()
             .filter(|r| selected.contains(r.info.id) && !ignored.contains(r.info.id))
@@ -141,7 +149,10 @@ impl FileConfig {
         let exclude = globs(self.exclude.as_deref().unwrap_or_default())?;
         let mut per_file_ignores = Vec::new();
         for (pattern, selectors) in self.per_file_ignores.unwrap_or_default() {
-            per_file_ignores.push((globs(&[pattern])?, select(&registry::all(), &selectors)?));
+            per_file_ignores.push((
+                globs(&[pattern])?,
+                select(&registry::all(), &selectors, Prefixes::All)?,
+            ));
         }
         Ok(Settings {
             rules,
@@ -156,10 +167,21 @@ impl FileConfig {
     }
 }
 
+/// Whether an id prefix covers opt-in rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prefixes {
+    /// Selecting: `PY1` turns on the PY1xx rules that run by default; opt-in rules need their
+    /// exact id or name.
+    SkipOptIn,
+    /// Ignoring: `PY1` turns off every PY1xx rule.
+    All,
+}
+
 /// Rule ids matching selectors: an exact id or name, an id prefix (`PY1`), or `ALL`.
 fn select(
     all: &[&'static Rule],
     selectors: &[String],
+    prefixes: Prefixes,
 ) -> Result<BTreeSet<&'static str>, ConfigError> {
     let mut ids = BTreeSet::new();
     for selector in selectors {
@@ -174,12 +196,14 @@ fn select(
         let matched: Vec<&'static str> = all
             .iter()
             .filter(|r| {
-                selector.eq_ignore_ascii_case("ALL")
-                    || r.info.name == selector
-                    || r.info
-                        .id
-                        .to_ascii_uppercase()
-                        .starts_with(&selector.to_ascii_uppercase())
+                let exact = r.info.name == selector || r.info.id.eq_ignore_ascii_case(selector);
+                let prefix = r
+                    .info
+                    .id
+                    .to_ascii_uppercase()
+                    .starts_with(&selector.to_ascii_uppercase())
+                    && (prefixes == Prefixes::All || !registry::is_opt_in(r));
+                exact || prefix || selector.eq_ignore_ascii_case("ALL")
             })
             .map(|r| r.info.id)
             .collect();
@@ -271,5 +295,26 @@ mod tests {
         assert_eq!(config.fail_on, Some(Severity::High));
         std::fs::write(&toml, "fail-on = [").expect("write");
         assert!(FileConfig::load(&toml).is_err());
+    }
+
+    #[test]
+    fn opt_in_rules_need_their_exact_id() {
+        let defaults = FileConfig::default().resolve(None).expect("valid");
+        assert!(defaults.rules.iter().all(|r| !registry::is_opt_in(r)));
+        let by_prefix = FileConfig {
+            select: Some(vec!["PY1".into()]),
+            ..FileConfig::default()
+        };
+        let by_prefix = by_prefix.resolve(None).expect("valid");
+        assert!(by_prefix.rules.iter().all(|r| !registry::is_opt_in(r)));
+        let exact = FileConfig {
+            select: Some(vec!["PY105".into()]),
+            ..FileConfig::default()
+        };
+        let exact = exact.resolve(None).expect("valid");
+        assert_eq!(
+            exact.rules.iter().map(|r| r.info.id).collect::<Vec<_>>(),
+            ["PY105"]
+        );
     }
 }

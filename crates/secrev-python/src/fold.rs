@@ -228,7 +228,8 @@ mod tests {
     #[test]
     fn format_with_unknown_keeps_a_hole() {
         let unknown = Value::unknown(span());
-        let parts = brace_parts("rm {} {{x}}", &[unknown.clone()], &[], &unknown).unwrap();
+        let parts =
+            brace_parts("rm {} {{x}}", std::slice::from_ref(&unknown), &[], &unknown).unwrap();
         let ValueKind::Build { parts, .. } = build(BuildKind::Format, parts) else {
             panic!("expected a template")
         };

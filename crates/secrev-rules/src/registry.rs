@@ -13,6 +13,17 @@ pub fn all() -> Vec<&'static Rule> {
     rules
 }
 
+/// Rules that run only when selected by exact id or name (or `ALL`): their findings are real but
+/// too rarely worth a reviewer's time to show by default. PY105 (program started by bare name,
+/// resolved through `PATH`) only matters where an attacker controls `PATH` or the working
+/// directory.
+const OPT_IN: &[&str] = &["PY105"];
+
+/// Whether a rule runs only when selected explicitly.
+pub fn is_opt_in(rule: &Rule) -> bool {
+    OPT_IN.contains(&rule.info.id)
+}
+
 /// The rule with this id or name, if any.
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {
     all()

@@ -49,7 +49,7 @@ const DECODERS: &[&str] = &[
 ];
 
 /// How a decode call turns verification off, if it does.
-fn unverified<'c>(ctx: &Context, call: &'c Call) -> Option<String> {
+fn unverified(ctx: &Context, call: &Call) -> Option<String> {
     if let Some(verify) = call.keyword("verify").filter(|v| is_false_literal(Some(v))) {
         return Some(format!("`verify={}`", ctx.code(verify.span)));
     }

@@ -178,7 +178,7 @@ fn check_assign(_ctx: &Context, assign: &Assign, out: &mut Reporter) {
         let named = object.rsplit('.').next().is_some_and(|o| {
             o.to_ascii_lowercase().contains("session") || o.to_ascii_lowercase().contains("client")
         });
-        if !known && !(owner.is_empty() && named) {
+        if !(known || owner.is_empty() && named) {
             continue;
         }
         let hit = out.report(

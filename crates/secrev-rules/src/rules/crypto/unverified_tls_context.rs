@@ -66,7 +66,9 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
                     "Replace `ssl.wrap_socket` with `ssl.create_default_context().wrap_socket(sock, server_hostname=host)`, which verifies the certificate and the host name.",
                 );
             }
-            None if !call.star_kwargs && !crate::helpers::is_truthy(call.keyword("server_side")) => {
+            None if !call.star_kwargs
+                && !crate::helpers::is_truthy(call.keyword("server_side")) =>
+            {
                 out.report(
                     call.span,
                     format!("`{name}` without `cert_reqs` defaults to `CERT_NONE`, so the server's certificate is not checked and the connection can be intercepted."),

@@ -99,7 +99,9 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let name = call_name(call);
         let hashed = call.arg(0, "data").or_else(|| call.keyword("string"));
         let reason = hashed
-            .and_then(|h| secret_mention(h, is_secret_name).or_else(|| secret_mention(h, mentions_security)))
+            .and_then(|h| {
+                secret_mention(h, is_secret_name).or_else(|| secret_mention(h, mentions_security))
+            })
             .map(|n| format!("it hashes `{n}`"))
             .or_else(|| {
                 assigned_to(function, call.span)
@@ -159,7 +161,11 @@ fn updated_with_secret(function: &Function, call: &Call) -> Option<String> {
     let created = format!("{}().update", call.qualname());
     calls(function)
         .filter(|c| c.qualname() == created)
-        .find_map(|c| c.args.first().and_then(|a| secret_mention(a, mentions_security)))
+        .find_map(|c| {
+            c.args
+                .first()
+                .and_then(|a| secret_mention(a, mentions_security))
+        })
 }
 
 /// Whether the `hashes.SHA1()` call is an argument of HMAC, OAEP, MGF1, HOTP, TOTP, PBKDF2 or HKDF.
@@ -181,7 +187,8 @@ fn used_by_collision_safe(function: &Function, call: &Call) -> bool {
 fn only_inspected(ctx: &Context, call: &Call) -> bool {
     let end = ctx.index.offset(ctx.source, call.span.end);
     let rest = ctx.source.get(end..).unwrap_or("");
-    [".digest_size", ".block_size", ".name"]
-        .iter()
-        .any(|p| rest.starts_with(p) && !rest[p.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '('))
+    [".digest_size", ".block_size", ".name"].iter().any(|p| {
+        rest.starts_with(p)
+            && !rest[p.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '(')
+    })
 }

@@ -1,6 +1,6 @@
 //! PY403 `hardcoded-password-argument`: a credential literal passed as a secret-named keyword argument.
 
-use super::names::{grade, reportable, hardcoded_secret, redact};
+use super::names::{grade, hardcoded_secret, redact, reportable};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};

@@ -1,6 +1,6 @@
 //! PY401 `hardcoded-password-assign`: a credential written as a string literal into a secret-named variable, attribute or key.
 
-use super::names::{grade, reportable, hardcoded_secret, is_upper_constant, redact};
+use super::names::{grade, hardcoded_secret, is_upper_constant, redact, reportable, words};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{Assign, Call, FunctionKind, Value, ValueKind};
@@ -59,8 +59,8 @@ fn check_assign(ctx: &Context, assign: &Assign, out: &mut Reporter) {
         if ctx.function.kind == FunctionKind::ClassBody
             && is_upper_constant(&target.name)
             && assign.value.as_str().is_some_and(|v| {
-                v.chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+                let value = words(v);
+                !value.is_empty() && value.iter().all(|w| words(&target.name).contains(w))
             })
         {
             continue;
@@ -109,7 +109,9 @@ fn scan_dicts(ctx: &Context, value: &Value, out: &mut Reporter) {
                     ValueKind::Str(s) => Some(s.as_str()),
                     _ => None,
                 }) {
-                    if let Some(strength) = hardcoded_secret(name, item, true).filter(|s| reportable(ctx, *s)) {
+                    if let Some(strength) =
+                        hardcoded_secret(name, item, true).filter(|s| reportable(ctx, *s))
+                    {
                         let hit = out.report(
                             item.span,
                             format!(

@@ -1,6 +1,6 @@
 //! PY404 `hardcoded-password-compare`: a secret-named value compared with a credential literal.
 
-use super::names::{grade, reportable, hardcoded_secret, redact, value_name};
+use super::names::{grade, hardcoded_secret, redact, reportable, value_name};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -80,7 +80,9 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
             let Some(secret) = value_name(named) else {
                 continue;
             };
-            if let Some(strength) = hardcoded_secret(secret, literal, true).filter(|s| reportable(ctx, *s)) {
+            if let Some(strength) =
+                hardcoded_secret(secret, literal, true).filter(|s| reportable(ctx, *s))
+            {
                 let hit = out.report(
                     call.span,
                     format!(

@@ -1,6 +1,6 @@
 //! PY402 `hardcoded-password-default`: a secret-named parameter whose default is a credential literal.
 
-use super::names::{grade, reportable, hardcoded_secret, redact};
+use super::names::{grade, hardcoded_secret, redact, reportable};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Function;

@@ -395,9 +395,8 @@ fn last_secret(ws: &[String], extra: &[&str]) -> Option<(usize, usize, SecretKin
     for i in 0..ws.len() {
         let w = ws[i].as_str();
         let prev = i.checked_sub(1).map(|p| ws[p].as_str());
-        if w == "key" && prev.is_some_and(|p| KEY_QUALIFIERS.contains(&p)) {
-            found = Some((i - 1, i, SecretKind::Strong));
-        } else if w == "secret" && prev == Some("client") {
+        let qualified_key = w == "key" && prev.is_some_and(|p| KEY_QUALIFIERS.contains(&p));
+        if qualified_key || (w == "secret" && prev == Some("client")) {
             found = Some((i - 1, i, SecretKind::Strong));
         } else if w == "token" {
             let qualified = prev.is_some_and(|p| {
@@ -444,9 +443,10 @@ fn last_secret(ws: &[String], extra: &[&str]) -> Option<(usize, usize, SecretKin
             };
             let start = if qualified { i - 1 } else { i };
             found = Some((start, i, kind));
-        } else if SECRET_WORDS.contains(&w) || extra.contains(&w) {
-            found = Some((i, i, SecretKind::Strong));
-        } else if (w == "pass" || w == "pw") && i > 0 {
+        } else if SECRET_WORDS.contains(&w)
+            || extra.contains(&w)
+            || ((w == "pass" || w == "pw") && i > 0)
+        {
             found = Some((i, i, SecretKind::Strong));
         }
     }
@@ -736,13 +736,31 @@ pub(crate) fn credential_value(name: &str, value: &str) -> Option<Credential> {
     let is_identifier = v
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
-    if is_identifier && secret_kind_any(v) {
-        let separated = v.contains(['_', '-', '.', ':']) || v.chars().any(char::is_uppercase);
-        if separated || is_upper_constant(name) || same_words(name, v) {
-            return None;
+    if is_identifier {
+        match names_a_secret(v) {
+            Some(true) => return None,
+            Some(false) if is_upper_constant(name) || same_words(name, v) => return None,
+            _ => {}
         }
     }
     if same_words(name, v) {
+        return None;
+    }
+    // HTTP header names and auth schemes (`AUTH_TOKEN = "Authorization"`), and single
+    // capitalised words used as labels by upper-case constants (`PASSWORD_TITLE = "Password"`).
+    if matches!(
+        lower.as_str(),
+        "authorization"
+            | "proxy-authorization"
+            | "bearer"
+            | "basic"
+            | "digest"
+            | "cookie"
+            | "set-cookie"
+    ) || (is_upper_constant(name)
+        && first.is_uppercase()
+        && v.chars().skip(1).all(|c| c.is_lowercase()))
+    {
         return None;
     }
     // Values a bare `token` takes that are not credentials: words, punctuation, short codes.
@@ -756,7 +774,9 @@ pub(crate) fn credential_value(name: &str, value: &str) -> Option<Credential> {
     .filter(|b| **b)
     .count();
     let len = v.chars().count();
-    if (len >= 16 && classes >= 2) || (len >= 32 && !is_identifier_word(v)) {
+    let digits = v.chars().any(|c| c.is_ascii_digit());
+    let letters = v.chars().any(char::is_alphabetic);
+    if (len >= 16 && classes >= 2 && digits && letters) || (len >= 32 && !is_identifier_word(v)) {
         Some(Credential::Random)
     } else {
         Some(Credential::Plausible)
@@ -779,10 +799,24 @@ fn is_identifier_word(v: &str) -> bool {
         .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
 }
 
-/// Whether `value` is a name (of a field or key) that holds any kind of secret.
-fn secret_kind_any(value: &str) -> bool {
+/// Whether an identifier-like `value` names a secret (a field, header, key or error code) rather
+/// than being one: `Some(true)` when it surely does (`api_key`, `password_invalid`,
+/// `X-Api-Key`, `user.password`, `apiKey`), `Some(false)` for a bare secret word (`password`),
+/// which is a name only in some places, and `None` otherwise (`super-secret-dev-key`).
+fn names_a_secret(value: &str) -> Option<bool> {
     let ws = words(value);
-    last_secret(&ws, &[]).is_some()
+    let (_, end, _) = last_secret(&ws, &[])?;
+    let at_end = end + 1 == ws.len();
+    let upper = value.chars().any(char::is_uppercase);
+    if value.contains('_') && !value.contains('-') || value.contains(['.', ':']) {
+        Some(true)
+    } else if value.contains('-') {
+        (at_end && (upper || value.to_lowercase().starts_with("x-"))).then_some(true)
+    } else if ws.len() > 1 || upper {
+        at_end.then_some(true)
+    } else {
+        Some(false)
+    }
 }
 
 /// Whether two names are the same words (`DB_PASSWORD` and `db-password`).
@@ -972,12 +1006,22 @@ mod tests {
             credential_value("api_key", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
             Some(Credential::Random)
         );
+        assert_eq!(
+            credential_value("secret_key", "super-secret-dev-key"),
+            Some(Credential::Plausible)
+        );
+        assert_eq!(
+            credential_value("SECRET_KEY", "staging-secret-key"),
+            Some(Credential::Plausible)
+        );
         for (name, value) in [
             ("password", ""),
             ("PASSWORD", "password"),
             ("TOKEN", "token"),
             ("token", "token"),
             ("API_KEY", "X-Api-Key"),
+            ("api_key_name", "x-api-key"),
+            ("ERRORS", "password_invalid"),
             ("password", "DB_PASSWORD"),
             ("password", "{user}:{pw}"),
             ("password", "%s"),
@@ -988,6 +1032,7 @@ mod tests {
             ("token", "https://auth.example.com/token"),
             ("password", "Enter your password:"),
             ("password", "${DB_PASSWORD}"),
+            ("AUTH_TOKEN", "Authorization"),
             ("jsonnet_token", "[^\\W\\d]\\w*"),
         ] {
             assert_eq!(credential_value(name, value), None, "{name} = {value:?}");

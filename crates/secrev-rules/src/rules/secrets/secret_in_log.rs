@@ -96,7 +96,7 @@ fn log_secret(name: &str) -> Option<SecretKind> {
 }
 
 /// Finds, in a logged value, a part that carries a secret; returns its name and kind.
-fn secret_in<'v>(value: &'v Value) -> Option<(&'v Value, &'v str, SecretKind)> {
+fn secret_in(value: &Value) -> Option<(&Value, &str, SecretKind)> {
     match &value.kind {
         ValueKind::Ref { path, qualname, .. } => {
             // A module (`secrets`) or a constant is not a secret value.
