@@ -6,7 +6,8 @@ use crate::discover::display;
 use crate::fingerprint::fingerprint;
 use crate::suppress::suppresses;
 use rayon::prelude::*;
-use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation};
+use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
+use secrev_rules::helpers::is_test_path;
 use secrev_rules::{check_unit, RuleHit};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -230,7 +231,7 @@ fn to_finding(
         cwe: info.cwe,
         pillar: info.pillar(),
         category: info.category,
-        severity: hit.hit.severity.unwrap_or(info.severity),
+        severity: capped_severity(hit.hit.severity.unwrap_or(info.severity), path),
         confidence,
         path: path.to_owned(),
         span,
@@ -244,4 +245,44 @@ fn to_finding(
             .collect(),
         fingerprint: fingerprint(info.id, &hit.function, first),
     })
+}
+
+/// Test code does not run in production: a defect there endangers developer and CI machines at
+/// most, so its findings are reported at low severity whatever the rule's default.
+fn capped_severity(severity: Severity, path: &str) -> Severity {
+    if is_test_path(path) {
+        severity.min(Severity::Low)
+    } else {
+        severity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capped_severity;
+    use secrev_core::Severity;
+
+    #[test]
+    fn test_code_is_capped_at_low() {
+        assert_eq!(
+            capped_severity(Severity::High, "nova/tests/unit/test_api.py"),
+            Severity::Low
+        );
+        assert_eq!(
+            capped_severity(Severity::Critical, "pkg/conftest.py"),
+            Severity::Low
+        );
+        assert_eq!(
+            capped_severity(Severity::Info, "tests/test_x.py"),
+            Severity::Info
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "nova/api/servers.py"),
+            Severity::High
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "nova/testsuite.py"),
+            Severity::High
+        );
+    }
 }

@@ -170,17 +170,7 @@ fn access_name(value: &Value, depth: usize) -> Option<String> {
 }
 
 fn is_test_code(ctx: &Context) -> bool {
-    let path = ctx.path.replace('\\', "/");
-    let file = path.rsplit('/').next().unwrap_or(&path);
-    let in_tests_dir = path
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|dir| dir == "tests" || dir == "test");
-    in_tests_dir
-        || file == "conftest.py"
-        || (file.starts_with("test_") && file.ends_with(".py"))
-        || file.ends_with("_test.py")
+    crate::helpers::is_test_path(ctx.path)
         || ctx.function.name.starts_with("test_")
         || ctx.function.qualname.split('.').any(is_test_class)
 }

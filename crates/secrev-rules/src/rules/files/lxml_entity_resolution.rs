@@ -126,6 +126,6 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         format!("`{name}` parses {} with lxml's default parser, which resolves external entities in lxml versions before 5.0, letting the document read local files.", quote(ctx, document)),
         format!("Pass `parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True)` to this `{name}` call (or require lxml >= 5.0)."),
     )
-    .severity(Severity::Medium)
+    .severity(Severity::Low)
     .confidence(Confidence::Low);
 }

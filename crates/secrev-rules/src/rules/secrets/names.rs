@@ -825,18 +825,6 @@ fn same_words(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
-/// Whether the file is a test (where hard-coded credentials are usually fixtures).
-pub(crate) fn is_test_path(path: &str) -> bool {
-    let path = path.replace('\\', "/");
-    let file = path.rsplit('/').next().unwrap_or(&path);
-    file.starts_with("test_")
-        || file.ends_with("_test.py")
-        || file == "conftest.py"
-        || path
-            .split('/')
-            .any(|d| d == "tests" || d == "test" || d == "testing")
-}
-
 /// The name a value is known by, for asking whether it holds a secret: the last segment of a
 /// reference (`password` in `self.password`), the constant key of a subscript
 /// (`request.form["password"]`) or of a `.get("password")` lookup, looking through `.strip()` and
@@ -892,7 +880,7 @@ pub(crate) fn redact(value: &Value) -> String {
 /// Whether hard-coded credentials are worth reporting in this file: in test files they are
 /// fixtures (`password="secret123"`, `auth_token="bff4a5a6..."`), not secrets.
 pub(crate) fn reportable(ctx: &Context, _strength: Credential) -> bool {
-    !is_test_path(ctx.path)
+    !crate::helpers::is_test_path(ctx.path)
 }
 
 /// Sets the confidence of a hard-coded credential finding: a random-looking value is surely a

@@ -1,6 +1,6 @@
 //! PY405 `private-key-literal`: a PEM private key embedded in the source file.
 
-use super::names::is_test_path;
+use crate::helpers::is_test_path;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, Position, RuleDocs, RuleInfo, Severity, Span};
 use secrev_ir::Unit;
