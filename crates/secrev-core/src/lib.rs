@@ -10,6 +10,6 @@ mod rule_info;
 mod taxonomy;
 
 pub use finding::{Diagnostic, DiagnosticKind, Finding, RelatedLocation};
-pub use location::{LineIndex, Position, Span};
+pub use location::{ByteSpan, LineIndex, Position, Span};
 pub use rule_info::{RuleDocs, RuleInfo};
 pub use taxonomy::{Category, Confidence, Severity};

@@ -24,6 +24,30 @@ impl Span {
     }
 }
 
+/// A range of byte offsets into one source text (`end` exclusive). The representation carries
+/// these; they become [`Span`]s (lines and columns) only when a hit becomes a finding, so the
+/// front-end never pays for line/column arithmetic on the millions of nodes that report nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ByteSpan {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl ByteSpan {
+    /// A span covering both `self` and `other`.
+    pub fn cover(self, other: ByteSpan) -> ByteSpan {
+        ByteSpan {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// Whether `other` lies within `self`.
+    pub fn contains(self, other: ByteSpan) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
 /// Maps byte offsets in one source text to [`Position`]s.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -105,6 +129,11 @@ impl LineIndex {
         let rest = source.get(start..).unwrap_or("");
         let skip = position.column.saturating_sub(1) as usize;
         start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i)
+    }
+
+    /// The line/column span of a byte span.
+    pub fn resolve(&self, source: &str, span: ByteSpan) -> Span {
+        self.span(source, span.start as usize, span.end as usize)
     }
 
     /// The text of 1-based `line`, without its line terminator.

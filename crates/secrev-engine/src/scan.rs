@@ -160,7 +160,7 @@ fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
     };
     let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let index = LineIndex::new(source);
-    let lowered = secrev_python::lower(source, &index);
+    let lowered = secrev_python::lower(source);
     if let Some((span, message)) = lowered.syntax_errors.first() {
         let count = lowered.syntax_errors.len();
         let more = if count > 1 {
@@ -171,7 +171,7 @@ fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
         diagnostics.push(Diagnostic {
             path: display(path),
             kind: DiagnosticKind::Syntax,
-            span: Some(*span),
+            span: Some(index.resolve(source, *span)),
             message: format!(
                 "syntax error: {message}{more}; the rest of the file was still scanned"
             ),
@@ -217,7 +217,7 @@ fn to_finding(
     if confidence < settings.min_confidence {
         return None;
     }
-    let span = hit.hit.span;
+    let span = index.resolve(source, hit.hit.span);
     let first = index.line_text(source, span.start.line).unwrap_or("");
     let last = index.line_text(source, span.end.line).unwrap_or("");
     if suppresses(first, info.id, settings.respect_nosec)
@@ -241,7 +241,10 @@ fn to_finding(
             .hit
             .related
             .into_iter()
-            .map(|(span, message)| RelatedLocation { span, message })
+            .map(|(span, message)| RelatedLocation {
+                span: index.resolve(source, span),
+                message,
+            })
             .collect(),
         fingerprint: fingerprint(info.id, &hit.function, first),
     })

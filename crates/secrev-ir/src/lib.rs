@@ -14,7 +14,7 @@ mod value;
 
 pub use value::{BuildKind, Part, Value, ValueKind};
 
-use secrev_core::Span;
+use secrev_core::ByteSpan;
 use std::sync::Arc;
 
 /// The source language a unit came from.
@@ -41,7 +41,7 @@ pub struct Import {
     /// The qualified name imported (`os.path`, `flask.Flask`, `.models.Order`; `module.*` for a
     /// star import). Relative imports keep their leading dots.
     pub qualname: String,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 impl Unit {
@@ -77,9 +77,9 @@ pub struct Function {
     /// The dotted path inside the file (`Controller.show`, `outer.<locals>.inner`).
     pub qualname: String,
     /// The span of the whole definition.
-    pub span: Span,
+    pub span: ByteSpan,
     /// The span of the name in the definition (the header line for module bodies).
-    pub name_span: Span,
+    pub name_span: ByteSpan,
     pub params: Vec<Param>,
     /// Decorators / attributes, lowered as values (a decorator call is a [`ValueKind::Call`]).
     pub decorators: Vec<Value>,
@@ -91,7 +91,7 @@ pub struct Function {
 pub struct Param {
     pub name: String,
     pub default: Option<Value>,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// Something that happens in a function body that rules care about.
@@ -119,7 +119,7 @@ pub struct Call {
     pub star_args: bool,
     /// `**kwargs` was passed: keyword arguments are not all known.
     pub star_kwargs: bool,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// What is being called.
@@ -134,7 +134,7 @@ pub struct Callee {
     pub method: Option<String>,
     /// For attribute calls, the object the method is called on.
     pub receiver: Option<Box<Value>>,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// A keyword argument.
@@ -142,7 +142,7 @@ pub struct Callee {
 pub struct Keyword {
     pub name: String,
     pub value: Value,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// An assignment (`=`, annotated, augmented, walrus).
@@ -152,7 +152,7 @@ pub struct Assign {
     pub value: Value,
     /// `+=` and friends: the target is read as well as written.
     pub augmented: bool,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// Where a value is stored.
@@ -165,7 +165,7 @@ pub struct Target {
     /// The resolved qualified name of the object the last name belongs to (`ssl.SSLContext()`
     /// for `ctx.check_hostname` when `ctx = ssl.create_default_context()`... when known).
     pub owner: Option<String>,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// An exception handler.
@@ -176,7 +176,7 @@ pub struct Handler {
     /// What the handler body does.
     pub body: HandlerBody,
     /// The span of the handler's header (`except Exception as e:`).
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// A summary of a handler body, enough to tell handling from swallowing.
@@ -194,7 +194,7 @@ pub enum HandlerBody {
 #[derive(Debug, Clone)]
 pub struct Assert {
     pub test: Value,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 impl Call {

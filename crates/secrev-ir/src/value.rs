@@ -1,5 +1,5 @@
 use crate::Call;
-use secrev_core::Span;
+use secrev_core::ByteSpan;
 use std::sync::Arc;
 
 /// An expression, lowered to what rules need: literals and folded constants explicit, names
@@ -7,7 +7,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Value {
     pub kind: ValueKind,
-    pub span: Span,
+    pub span: ByteSpan,
 }
 
 /// The shape of a [`Value`].
@@ -75,7 +75,7 @@ pub enum Part {
 
 impl Value {
     /// A value the analysis could not follow.
-    pub fn unknown(span: Span) -> Value {
+    pub fn unknown(span: ByteSpan) -> Value {
         Value {
             kind: ValueKind::Unknown,
             span,

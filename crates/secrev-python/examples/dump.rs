@@ -11,7 +11,6 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let index = secrev_core::LineIndex::new(&source);
-    let lowered = secrev_python::lower(&source, &index);
+    let lowered = secrev_python::lower(&source);
     println!("{:#?}", lowered.unit);
 }

@@ -201,11 +201,10 @@ pub(crate) fn index_lookup(sequence: &Value, index: i128) -> Option<&Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrev_core::{Position, Span};
+    use secrev_core::ByteSpan;
 
-    fn span() -> Span {
-        let p = Position { line: 1, column: 1 };
-        Span { start: p, end: p }
+    fn span() -> ByteSpan {
+        ByteSpan::default()
     }
 
     fn s(text: &str) -> Value {

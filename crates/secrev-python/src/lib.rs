@@ -7,7 +7,7 @@ mod fold;
 mod lower;
 mod scope;
 
-use secrev_core::{LineIndex, Span};
+use secrev_core::ByteSpan;
 use secrev_ir::Unit;
 
 /// The result of lowering one Python file.
@@ -15,14 +15,23 @@ use secrev_ir::Unit;
 pub struct Lowered {
     pub unit: Unit,
     /// Syntax errors; the parts of the file that parsed are still in `unit`.
-    pub syntax_errors: Vec<(Span, String)>,
+    pub syntax_errors: Vec<(ByteSpan, String)>,
     /// Whether some expressions nested deeper than the analysis follows and were skipped.
     pub too_deep: bool,
 }
 
 /// Parses and lowers one Python source file. Never fails: syntax errors are returned beside the
 /// lowered unit of whatever could be recovered.
-pub fn lower(source: &str, index: &LineIndex) -> Lowered {
+pub fn lower(source: &str) -> Lowered {
+    if nesting_estimate(source) > MAX_NESTING {
+        // The parser spends kilobytes of memory per nesting level: a few megabytes of `((((` or
+        // `----` would take gigabytes. CPython itself rejects such files.
+        return Lowered {
+            unit: lower::lower_module(&[], source).0,
+            syntax_errors: Vec::new(),
+            too_deep: true,
+        };
+    }
     let parsed =
         ruff_python_parser::parse_unchecked_source(source, ruff_python_ast::PySourceType::Python);
     let syntax_errors = parsed
@@ -30,11 +39,14 @@ pub fn lower(source: &str, index: &LineIndex) -> Lowered {
         .iter()
         .map(|error| {
             let range = error.location;
-            let span = index.span(source, range.start().to_usize(), range.end().to_usize());
+            let span = ByteSpan {
+                start: range.start().to_u32(),
+                end: range.end().to_u32(),
+            };
             (span, error.error.to_string())
         })
         .collect();
-    let (unit, too_deep) = lower::lower_module(parsed.suite(), source, index);
+    let (unit, too_deep) = lower::lower_module(parsed.suite(), source);
     if too_deep || source.len() > DEEP_DROP_MIN_LEN {
         drop_deep(parsed, source.len());
     }
@@ -42,6 +54,44 @@ pub fn lower(source: &str, index: &LineIndex) -> Lowered {
         unit,
         syntax_errors,
         too_deep,
+    }
+}
+
+/// Nesting beyond which a file is not parsed at all (CPython refuses more than 200 levels of
+/// brackets; the margin covers brackets and dashes inside strings that this estimate counts).
+const MAX_NESTING: usize = 20_000;
+
+/// A cheap upper-bound estimate of how deeply a file nests: the deepest bracket level, or the
+/// longest run of prefix operators (`- - - x`), outside comments.
+fn nesting_estimate(source: &str) -> usize {
+    let (mut depth, mut deepest, mut run) = (0usize, 0usize, 0usize);
+    let mut in_comment = false;
+    for byte in source.bytes() {
+        match byte {
+            b'\n' => in_comment = false,
+            _ if in_comment => continue,
+            b'#' => in_comment = true,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'-' | b'+' | b'~' => run += 1,
+            b' ' | b'\t' => continue,
+            _ => run = 0,
+        }
+        deepest = deepest.max(depth).max(run);
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    #[test]
+    fn absurd_nesting_is_refused_before_parsing() {
+        let source = format!("x = {}1\n", "-".repeat(MAX_NESTING + 1));
+        let lowered = lower(&source);
+        assert!(lowered.too_deep);
+        assert_eq!(nesting_estimate("x = (1 + [2, {3: -4}])  # ((((((\n"), 3);
     }
 }
 
@@ -94,8 +144,7 @@ mod tests {
             let lowered = std::thread::Builder::new()
                 .stack_size(8 << 20)
                 .spawn(move || {
-                    let index = LineIndex::new(&source);
-                    let lowered = lower(&source, &index);
+                    let lowered = lower(&source);
                     (lowered.syntax_errors.len(), lowered.unit.functions.len())
                 })
                 .expect("spawn")

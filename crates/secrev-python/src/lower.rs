@@ -6,7 +6,7 @@ use crate::fold;
 use crate::scope::{mutated_names, Scope, ScopeKind};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
-use secrev_core::{LineIndex, Span};
+use secrev_core::ByteSpan;
 use secrev_ir::{
     Assert, Assign, BuildKind, Call, Callee, Function, FunctionKind, Handler, HandlerBody, Import,
     Keyword, Language, Op, Param, Part, Target, Unit, Value, ValueKind,
@@ -19,10 +19,9 @@ use std::sync::Arc;
 pub(crate) const MAX_DEPTH: usize = 200;
 
 /// Lowers a module body. Returns the unit and whether some code nested too deeply to follow.
-pub(crate) fn lower_module(suite: &[Stmt], source: &str, index: &LineIndex) -> (Unit, bool) {
+pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
     let mut lowerer = Lowerer {
         source,
-        index,
         scopes: vec![Scope::collect(ScopeKind::Module, None, suite, &[])],
         mutated: mutated_names(suite),
         imports: Vec::new(),
@@ -44,7 +43,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str, index: &LineIndex) -> (
         name: "<module>".to_owned(),
         qualname: "<module>".to_owned(),
         span: whole,
-        name_span: Span {
+        name_span: ByteSpan {
             start: whole.start,
             end: whole.start,
         },
@@ -95,7 +94,6 @@ enum Resolution {
 
 struct Lowerer<'a> {
     source: &'a str,
-    index: &'a LineIndex,
     scopes: Vec<Scope>,
     imports: Vec<Import>,
     /// Names mutated in place somewhere in the file.
@@ -113,12 +111,11 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn span(&self, range: TextRange) -> Span {
-        self.index.span(
-            self.source,
-            range.start().to_usize(),
-            range.end().to_usize(),
-        )
+    fn span(&self, range: TextRange) -> ByteSpan {
+        ByteSpan {
+            start: range.start().to_u32(),
+            end: range.end().to_u32(),
+        }
     }
 
     fn text(&self, range: TextRange) -> &'a str {

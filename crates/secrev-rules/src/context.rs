@@ -1,4 +1,4 @@
-use secrev_core::{Confidence, LineIndex, Severity, Span};
+use secrev_core::{ByteSpan, Confidence, LineIndex, Severity};
 use secrev_ir::{Function, Unit};
 
 /// What a rule hook can see besides the item it is called on.
@@ -27,12 +27,21 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The exact source text of `span`.
+    pub fn text(&self, span: ByteSpan) -> &'a str {
+        let end = (span.end as usize).max(span.start as usize);
+        self.source.get(span.start as usize..end).unwrap_or("")
+    }
+
+    /// The 1-based line `span` starts on, for messages that point at another line.
+    pub fn line_of(&self, span: ByteSpan) -> u32 {
+        self.index.position(self.source, span.start as usize).line
+    }
+
     /// The source text of `span`, on one line and shortened to about 60 characters, for quoting
     /// the code in a message.
-    pub fn code(&self, span: Span) -> String {
-        let start = self.index.offset(self.source, span.start);
-        let end = self.index.offset(self.source, span.end).max(start);
-        let text = self.source.get(start..end).unwrap_or("");
+    pub fn code(&self, span: ByteSpan) -> String {
+        let text = self.text(span);
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if flat.chars().count() > 60 {
             let cut: String = flat.chars().take(57).collect();
@@ -46,7 +55,7 @@ impl<'a> Context<'a> {
 /// One thing a rule reports, before the engine turns it into a finding.
 #[derive(Debug, Clone)]
 pub struct Hit {
-    pub span: Span,
+    pub span: ByteSpan,
     pub message: String,
     pub fix: String,
     /// Overrides the rule's default severity for this hit.
@@ -54,7 +63,7 @@ pub struct Hit {
     /// Overrides the rule's default confidence for this hit.
     pub confidence: Option<Confidence>,
     /// Other locations taking part in the defect.
-    pub related: Vec<(Span, String)>,
+    pub related: Vec<(ByteSpan, String)>,
 }
 
 impl Hit {
@@ -71,7 +80,7 @@ impl Hit {
     }
 
     /// Adds a related location.
-    pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+    pub fn related(&mut self, span: ByteSpan, message: impl Into<String>) -> &mut Self {
         self.related.push((span, message.into()));
         self
     }
@@ -87,7 +96,7 @@ impl Reporter {
     /// Reports a defect at `span`, with a message and a fix that talk about this code.
     pub fn report(
         &mut self,
-        span: Span,
+        span: ByteSpan,
         message: impl Into<String>,
         fix: impl Into<String>,
     ) -> &mut Hit {

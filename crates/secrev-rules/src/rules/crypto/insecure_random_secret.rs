@@ -1,6 +1,6 @@
 //! PY305 `insecure-random-secret`: the `random` module used to make a token, password or nonce.
 
-use super::util::{assigned_to, calls, within};
+use super::util::{assigned_to, calls};
 use crate::helpers::call_name;
 use crate::rules::secrets::names::{is_unguessable_name, words, SecretKind};
 use crate::{Context, Hooks, Reporter, Rule};
@@ -108,7 +108,7 @@ fn draws_characters(call: &Call, function_name: &str) -> bool {
 fn is_jitter(function: &Function, call: &Call) -> bool {
     calls(function).any(|outer| {
         outer.span != call.span
-            && within(call.span, outer.span)
+            && outer.span.contains(call.span)
             && call_name(outer).to_ascii_lowercase().contains("sleep")
     })
 }
@@ -139,7 +139,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
                     .keywords
                     .iter()
                     .find(|k| {
-                        within(call.span, k.value.span)
+                        k.value.span.contains(call.span)
                             && is_unguessable_name(&k.name) == Some(SecretKind::Strong)
                     })
                     .map(|k| format!("{}=", k.name))
@@ -170,7 +170,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
 /// `f"..."`, `str(...)`), as token generation does.
 fn assigned_value_is_built(function: &Function, call: &Call) -> bool {
     function.ops.iter().any(|op| match op {
-        Op::Assign(assign) if within(call.span, assign.span) => is_built_string(&assign.value),
+        Op::Assign(assign) if assign.span.contains(call.span) => is_built_string(&assign.value),
         _ => false,
     })
 }

@@ -1,6 +1,6 @@
 //! Small questions the crypto rules share.
 
-use secrev_core::Span;
+use secrev_core::ByteSpan;
 use secrev_ir::{Call, Function, Op, Target, Value, ValueKind};
 
 /// Whether a value is the constant `False` (or `0`); `None` is not false here, since many APIs
@@ -19,15 +19,10 @@ pub(crate) fn ref_qualname(value: &Value) -> Option<&str> {
     value.qualname().or_else(|| value.resolved().qualname())
 }
 
-/// Whether `inner` lies within `outer`.
-pub(crate) fn within(inner: Span, outer: Span) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
-}
-
 /// The targets of the assignments in `function` whose statement contains `span`.
-pub(crate) fn assigned_to(function: &Function, span: Span) -> impl Iterator<Item = &Target> {
+pub(crate) fn assigned_to(function: &Function, span: ByteSpan) -> impl Iterator<Item = &Target> {
     function.ops.iter().flat_map(move |op| match op {
-        Op::Assign(assign) if !assign.augmented && within(span, assign.span) => {
+        Op::Assign(assign) if !assign.augmented && assign.span.contains(span) => {
             assign.targets.iter().collect::<Vec<_>>()
         }
         _ => Vec::new(),

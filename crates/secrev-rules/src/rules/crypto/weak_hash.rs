@@ -1,6 +1,6 @@
 //! PY301 `weak-hash`: MD5, SHA-1 and older digests created for use.
 
-use super::util::{assigned_to, calls, under, within};
+use super::util::{assigned_to, calls, under};
 use crate::helpers::{call_name, is_falsy};
 use crate::rules::secrets::names::{is_secret_name, mentions_security};
 use crate::{Context, Hooks, Reporter, Rule};
@@ -179,13 +179,13 @@ fn used_by_collision_safe(function: &Function, call: &Call) -> bool {
         };
         COLLISION_SAFE_USERS.contains(&last)
             && outer.span != call.span
-            && within(call.span, outer.span)
+            && outer.span.contains(call.span)
     })
 }
 
 /// Whether the digest object is only asked for a property (`hashlib.sha1().digest_size`).
 fn only_inspected(ctx: &Context, call: &Call) -> bool {
-    let end = ctx.index.offset(ctx.source, call.span.end);
+    let end = call.span.end as usize;
     let rest = ctx.source.get(end..).unwrap_or("");
     [".digest_size", ".block_size", ".name"].iter().any(|p| {
         rest.starts_with(p)

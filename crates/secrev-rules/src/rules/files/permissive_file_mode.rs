@@ -3,7 +3,7 @@
 
 use crate::helpers::{call_name, quote};
 use crate::{Context, Hooks, Reporter, Rule};
-use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity, Span};
+use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{Call, Op, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
@@ -246,7 +246,7 @@ fn check_umask(ctx: &Context, call: &Call, out: &mut Reporter) {
 }
 
 /// A preceding `os.umask` call, in this function or the module body, that leaves `0o002` open.
-fn open_umask(ctx: &Context, before: Span) -> Option<(Span, i128)> {
+fn open_umask(ctx: &Context, before: ByteSpan) -> Option<(ByteSpan, i128)> {
     let bodies = [Some(ctx.function), ctx.unit.functions.first()];
     for body in bodies.into_iter().flatten() {
         for op in &body.ops {
@@ -287,7 +287,7 @@ fn check_umasked(ctx: &Context, call: &Call, pos: usize, out: &mut Reporter) {
     let effective = mode & !mask;
     out.report(
         call.span,
-        format!("`{name}` asks for mode {} after `os.umask` set mask {} (line {}), so what it creates is writable by every local user (effective mode {}).", shown_mode(ctx, mode_value, mode), octal(mask), umask_span.start.line, octal(effective)),
+        format!("`{name}` asks for mode {} after `os.umask` set mask {} (line {}), so what it creates is writable by every local user (effective mode {}).", shown_mode(ctx, mode_value, mode), octal(mask), ctx.line_of(umask_span), octal(effective)),
         format!("Pass mode {} to this `{name}` call, or restore a umask that masks `0o022` before it.", octal(mode & !GROUP_OTHERS_WRITE)),
     )
     .related(umask_span, "the umask that lets the mode through");

@@ -2,7 +2,7 @@
 
 use crate::helpers::is_test_path;
 use crate::{Context, Hooks, Reporter, Rule};
-use secrev_core::{Category, Confidence, Position, RuleDocs, RuleInfo, Severity, Span};
+use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Unit;
 
 pub(crate) static RULE: Rule = Rule {
@@ -81,14 +81,9 @@ fn check(ctx: &Context, _unit: &Unit, out: &mut Reporter) {
             continue;
         }
         let encrypted = label.contains("ENCRYPTED") || body.contains("ENCRYPTED");
-        let line = ctx.index.position(source, begin);
-        let end = ctx.index.position(source, body_start);
-        let span = Span {
-            start: Position {
-                line: line.line,
-                column: line.column,
-            },
-            end,
+        let span = ByteSpan {
+            start: u32::try_from(begin).unwrap_or(u32::MAX),
+            end: u32::try_from(body_start).unwrap_or(u32::MAX),
         };
         let hit = out.report(
             span,

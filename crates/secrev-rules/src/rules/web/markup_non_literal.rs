@@ -151,9 +151,7 @@ fn is_safe_producer(value: &Value) -> bool {
 }
 
 fn mentions_escaping(ctx: &Context, value: &Value) -> bool {
-    let start = ctx.index.offset(ctx.source, value.span.start);
-    let end = ctx.index.offset(ctx.source, value.span.end).max(start);
-    let text = ctx.source.get(start..end).unwrap_or("");
+    let text = ctx.text(value.span);
     ESCAPING_TEXT.iter().any(|t| text.contains(t))
 }
 
