@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_rules::helpers::is_test_path;
 use secrev_rules::{check_unit, RuleHit};
+use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -159,7 +160,9 @@ fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
         }
     };
     let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let index = LineIndex::new(source);
+    // Line and column arithmetic is only needed for what gets reported.
+    let index = OnceCell::new();
+    let index = || index.get_or_init(|| LineIndex::new(source));
     let lowered = secrev_python::lower(source);
     if let Some((span, message)) = lowered.syntax_errors.first() {
         let count = lowered.syntax_errors.len();
@@ -171,7 +174,7 @@ fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
         diagnostics.push(Diagnostic {
             path: display(path),
             kind: DiagnosticKind::Syntax,
-            span: Some(index.resolve(source, *span)),
+            span: Some(index().resolve(source, *span)),
             message: format!(
                 "syntax error: {message}{more}; the rest of the file was still scanned"
             ),
@@ -191,17 +194,17 @@ fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
         .filter(|(globs, _)| globs.is_match(&shown))
         .flat_map(|(_, ids)| ids.iter().copied())
         .collect();
-    let hits = check_unit(&settings.rules, &lowered.unit, source, &index, &shown);
+    let hits = check_unit(&settings.rules, &lowered.unit, source, &shown);
     let findings = hits
         .into_iter()
         .filter(|h| !ignored_here.contains(&h.rule.info.id))
-        .filter_map(|h| to_finding(h, &shown, source, &index, settings))
+        .filter_map(|h| to_finding(h, &shown, source, index(), settings))
         .collect();
     FileOutcome {
         findings,
         diagnostics,
         scanned: true,
-        lines: index.line_count(),
+        lines: line_count(source),
     }
 }
 
@@ -248,6 +251,12 @@ fn to_finding(
             .collect(),
         fingerprint: fingerprint(info.id, &hit.function, first),
     })
+}
+
+/// Lines in `source`, counting a last line without a terminator.
+fn line_count(source: &str) -> usize {
+    let newlines = source.bytes().filter(|b| *b == b'\n').count();
+    newlines + usize::from(!source.is_empty() && !source.ends_with('\n'))
 }
 
 /// Test code does not run in production: a defect there endangers developer and CI machines at

@@ -1,10 +1,9 @@
-use secrev_core::{ByteSpan, Confidence, LineIndex, Severity};
+use secrev_core::{ByteSpan, Confidence, Severity};
 use secrev_ir::{Function, Unit};
 
 /// What a rule hook can see besides the item it is called on.
 pub struct Context<'a> {
     pub source: &'a str,
-    pub index: &'a LineIndex,
     pub path: &'a str,
     pub unit: &'a Unit,
     pub function: &'a Function,
@@ -13,14 +12,12 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub(crate) fn new(
         source: &'a str,
-        index: &'a LineIndex,
         path: &'a str,
         unit: &'a Unit,
         function: &'a Function,
     ) -> Self {
         Context {
             source,
-            index,
             path,
             unit,
             function,
@@ -35,7 +32,11 @@ impl<'a> Context<'a> {
 
     /// The 1-based line `span` starts on, for messages that point at another line.
     pub fn line_of(&self, span: ByteSpan) -> u32 {
-        self.index.position(self.source, span.start as usize).line
+        let before = self
+            .source
+            .get(..span.start as usize)
+            .unwrap_or(self.source);
+        before.bytes().filter(|b| *b == b'\n').count() as u32 + 1
     }
 
     /// The source text of `span`, on one line and shortened to about 60 characters, for quoting

@@ -10,7 +10,7 @@ mod rules;
 
 pub use context::{Context, Hit, Reporter};
 
-use secrev_core::{LineIndex, RuleInfo};
+use secrev_core::RuleInfo;
 use secrev_ir::{Assert, Assign, Call, Function, Handler, Op, Unit, Value};
 
 /// A rule: what it is, and the hooks it runs.
@@ -60,7 +60,6 @@ pub fn check_unit<'r>(
     rules: &[&'r Rule],
     unit: &Unit,
     source: &str,
-    index: &LineIndex,
     path: &str,
 ) -> Vec<RuleHit<'r>> {
     let with = |has: fn(&Hooks) -> bool| -> Vec<(usize, &'r Rule)> {
@@ -81,7 +80,7 @@ pub fn check_unit<'r>(
 
     let mut hits = Vec::new();
     for function in &unit.functions {
-        let ctx = Context::new(source, index, path, unit, function);
+        let ctx = Context::new(source, path, unit, function);
         let mut reporters: Vec<Reporter> = rules.iter().map(|_| Reporter::default()).collect();
         if function.kind == secrev_ir::FunctionKind::Module {
             for (i, rule) in &unit_rules {

@@ -114,7 +114,7 @@ fn every_fixture_matches_its_annotations() {
             negatives.extend(ids.iter().cloned());
         }
 
-        let hits = check_unit(&rules, &lowered.unit, &source, &index, &shown);
+        let hits = check_unit(&rules, &lowered.unit, &source, &shown);
         let mut found: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
         for hit in &hits {
             let severity = hit.hit.severity.unwrap_or(hit.rule.info.severity);

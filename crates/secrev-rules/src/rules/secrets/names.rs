@@ -453,7 +453,20 @@ fn last_secret(ws: &[String], extra: &[&str]) -> Option<(usize, usize, SecretKin
     found
 }
 
+/// Stems that every secret word (and every `pass`/`pw`/`<qualifier> key` form) contains: a
+/// name with none of them cannot classify as a secret, and most names have none, so this check
+/// saves splitting them into words.
+const SECRET_STEMS: &[&str] = &["pass", "pw", "secret", "token", "cred", "key", "bearer"];
+
 fn classify(name: &str, extra: &[&str]) -> Option<SecretKind> {
+    let lower = name.to_ascii_lowercase();
+    if !SECRET_STEMS
+        .iter()
+        .chain(extra)
+        .any(|stem| lower.contains(stem))
+    {
+        return None;
+    }
     let ws = words(name);
     let (start, end, kind) = last_secret(&ws, extra)?;
     if ws[end + 1..]
