@@ -1,6 +1,7 @@
 //! PY101 `subprocess-shell-injection`: a `subprocess` call that runs its command through a shell.
 
-use crate::helpers::{call_name, is_truthy, provenance, quote, Provenance};
+use super::common::{describe, shape, Lang, Shape};
+use crate::helpers::{call_name, is_truthy};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Call;
@@ -55,9 +56,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         return;
     };
     let name = call_name(call);
-    let shown = quote(ctx, command);
-    match provenance(command) {
-        Provenance::Constant => {
+    let shown = describe(ctx, command);
+    match shape(command, Lang::Shell) {
+        Shape::Neutralised => {}
+        Shape::Constant => {
             out.report(
                 call.span,
                 format!("`{name}` runs the constant command {shown} through a shell; it is safe as written, but the shell is not needed."),
@@ -66,14 +68,14 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             .severity(Severity::Low)
             .confidence(Confidence::Medium);
         }
-        Provenance::Built => {
+        Shape::Built => {
             out.report(
                 call.span,
                 format!("`{name}` runs a command built at run time ({shown}) through a shell, so shell metacharacters in its variable parts execute as commands."),
                 format!("Call `{name}` with an argument list and without `shell=True`; if a shell is unavoidable, quote each variable part with `shlex.quote`."),
             );
         }
-        Provenance::Opaque => {
+        Shape::Opaque => {
             out.report(
                 call.span,
                 format!("`{name}` runs {shown} through a shell; if any part of it comes from outside, shell metacharacters in it execute as commands."),
