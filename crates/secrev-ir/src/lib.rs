@@ -204,12 +204,14 @@ impl Call {
         self.keyword(keyword).or_else(|| self.args.get(index))
     }
 
-    /// The keyword argument `name`.
+    /// The value of the keyword argument `name`.
     pub fn keyword(&self, name: &str) -> Option<&Value> {
-        self.keywords
-            .iter()
-            .find(|k| k.name == name)
-            .map(|k| &k.value)
+        self.keyword_arg(name).map(|k| &k.value)
+    }
+
+    /// The keyword argument `name` itself, whose span covers `name=value`.
+    pub fn keyword_arg(&self, name: &str) -> Option<&Keyword> {
+        self.keywords.iter().find(|k| k.name == name)
     }
 
     /// The resolved qualified name, or `""` when unresolved.

@@ -4,7 +4,7 @@ use super::util::{is_false_literal, ref_qualname};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Assign, Call, Value};
+use secrev_ir::{Assign, Call, Keyword, Value};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -105,7 +105,10 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
         .as_deref()
         .is_some_and(|m| VERBS.contains(&m));
     // requests / httpx: verify=False.
-    if let Some(verify) = call.keyword("verify").filter(|v| is_false_literal(Some(v))) {
+    if let Some(verify) = call
+        .keyword_arg("verify")
+        .filter(|k| is_false_literal(Some(&k.value)))
+    {
         let known = VERIFY_CONSTRUCTORS.contains(&q)
             || split(q)
                 .is_some_and(|(owner, m)| VERIFY_CLIENTS.contains(&owner) && VERBS.contains(&m));
@@ -122,21 +125,27 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
         || split(q).is_some_and(|(owner, m)| AIOHTTP.contains(&owner) && VERBS.contains(&m));
     if aiohttp {
         for keyword in ["ssl", "verify_ssl"] {
-            if let Some(value) = call.keyword(keyword).filter(|v| is_false_literal(Some(v))) {
-                report(ctx, call, value, name, out);
+            if let Some(setting) = call
+                .keyword_arg(keyword)
+                .filter(|k| is_false_literal(Some(&k.value)))
+            {
+                report(ctx, call, setting, name, out);
                 return;
             }
         }
     }
     // urllib3: cert_reqs="CERT_NONE" / assert_hostname=False.
     if call.is_any(URLLIB3) {
-        if let Some(value) = call.keyword("cert_reqs").filter(|v| is_cert_none(v)) {
-            report(ctx, call, value, name, out);
-        } else if let Some(value) = call
-            .keyword("assert_hostname")
-            .filter(|v| is_false_literal(Some(v)))
+        if let Some(setting) = call
+            .keyword_arg("cert_reqs")
+            .filter(|k| is_cert_none(&k.value))
         {
-            report(ctx, call, value, name, out);
+            report(ctx, call, setting, name, out);
+        } else if let Some(setting) = call
+            .keyword_arg("assert_hostname")
+            .filter(|k| is_false_literal(Some(&k.value)))
+        {
+            report(ctx, call, setting, name, out);
         }
     }
 }
@@ -153,7 +162,7 @@ fn is_cert_none(value: &Value) -> bool {
 fn report<'r>(
     ctx: &Context,
     call: &Call,
-    setting: &Value,
+    setting: &Keyword,
     name: &str,
     out: &'r mut Reporter,
 ) -> &'r mut crate::Hit {
