@@ -63,14 +63,14 @@ pub fn is_stringish(value: &Value) -> bool {
 }
 
 /// Whether a path is test code: a file under a `tests`/`test`/`testing` directory, or named
-/// `test_*.py`, `*_test.py` or `conftest.py`. Test code does not ship, so the engine caps the
+/// `test_*.py`, `*_test.py`, `tests.py`, `test.py` or `conftest.py`. Test code does not ship, so the engine caps the
 /// severity of its findings, and rules about fixtures (hard-coded credentials) skip it.
 pub fn is_test_path(path: &str) -> bool {
     let path = path.replace('\\', "/");
     let file = path.rsplit('/').next().unwrap_or(&path);
     file.starts_with("test_")
         || file.ends_with("_test.py")
-        || file == "conftest.py"
+        || matches!(file, "conftest.py" | "tests.py" | "test.py")
         || path
             .split('/')
             .rev()

@@ -1,7 +1,9 @@
 //! Questions the injection rules share: which pieces of a string built at run time can carry
 //! text that changes what the command or query means.
 
-use secrev_ir::{Call, Part, Value, ValueKind};
+use crate::Context;
+use secrev_core::{Confidence, Severity};
+use secrev_ir::{Call, Op, Part, Value, ValueKind};
 
 /// The language a built string is handed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +72,7 @@ const SHELL_QUOTERS: &[&str] = &["shlex.quote", "shlex.join", "pipes.quote"];
 
 /// Whether a piece of a built string can only hold text that is harmless in `lang`.
 fn harmless(value: &Value, lang: Lang) -> bool {
-    if value.is_constant() {
+    if value.is_constant() || is_constant_name(value) {
         return true;
     }
     if value
@@ -210,26 +212,183 @@ pub(super) fn describe_holes(ctx: &crate::Context, value: &Value, lang: Lang) ->
     shown.join(", ")
 }
 
-const SQL_WORDS: &[&str] = &[
-    "select", "insert", "update", "delete", "create", "drop", "alter", "truncate", "replace",
-    "merge", "with", "pragma", "grant", "revoke", "values", "from", "where", "order by",
-    "group by", "limit", "join", "set", "call", "exec", "show", "describe", "explain", "vacuum",
+/// Words that begin an SQL statement.
+const SQL_STATEMENTS: &[&str] = &[
+    "select",
+    "insert",
+    "update",
+    "delete",
+    "replace",
+    "create",
+    "drop",
+    "alter",
+    "merge",
+    "with",
+    "pragma",
+    "grant",
+    "revoke",
+    "call",
+    "exec",
+    "execute",
+    "show",
+    "describe",
+    "explain",
+    "vacuum",
     "attach",
+    "begin",
+    "commit",
+    "rollback",
+    "savepoint",
+    "lock",
+    "analyze",
+    "copy",
+    "use",
+    "set",
 ];
 
-/// Whether the literal text of a built string reads like SQL.
+/// Word pairs that only SQL has, wherever the statement's text starts.
+const SQL_PHRASES: &[&str] = &[
+    "insert into",
+    "delete from",
+    "truncate table",
+    "alter table",
+    "create table",
+    "drop table",
+    "order by",
+    "group by",
+    "inner join",
+    "left join",
+];
+
+/// Whether the literal text of a built string reads like an SQL statement: it starts with a
+/// statement keyword (`SELECT`, `UPDATE`...) or contains a phrase only SQL has (`DELETE FROM`,
+/// `SELECT ... FROM`). Command lines that share a word with SQL (`truncate --size`, `mkfs`) do not.
 pub(super) fn looks_like_sql(value: &Value) -> bool {
     let Some(template) = value.template() else {
         return false;
     };
     let lower = template.to_ascii_lowercase();
-    lower
-        .split(|c: char| !c.is_ascii_alphabetic() && c != ' ')
-        .any(|chunk| {
-            let words: Vec<&str> = chunk.split_whitespace().collect();
-            words.iter().any(|w| SQL_WORDS.contains(w))
-                || words
-                    .windows(2)
-                    .any(|p| SQL_WORDS.contains(&format!("{} {}", p[0], p[1]).as_str()))
-        })
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = lower
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '(')
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    SQL_STATEMENTS.contains(&first)
+        || words
+            .windows(2)
+            .any(|pair| SQL_PHRASES.contains(&format!("{} {}", pair[0], pair[1]).as_str()))
+        || (words.contains(&"select") && words.contains(&"from"))
+}
+
+/// Whether a name follows the `UPPER_CASE` convention for constants (a module constant defined
+/// in another file, which the analysis cannot read).
+fn is_constant_name(value: &Value) -> bool {
+    let Some(name) = value.path().and_then(|p| p.rsplit('.').next()) else {
+        return false;
+    };
+    name.len() > 1
+        && name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Where the risky pieces of a built string come from, as far as the enclosing function shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// A parameter of the enclosing function: whoever calls it decides the text.
+    Parameter,
+    /// Something else the function cannot vouch for (a call's result, a local of unknown value).
+    Unknown,
+    /// Only the object's own state (`self.table`), or values the function checked against an
+    /// allow-list (`if name in ALLOWED`) before use.
+    Vetted,
+}
+
+/// Classifies the risky pieces of the built string `value` by [`Origin`].
+pub(super) fn origin(ctx: &Context, value: &Value, lang: Lang) -> Origin {
+    let unvetted: Vec<&Value> = risky_holes(value, lang)
+        .into_iter()
+        .filter(|h| !is_state(h) && !is_checked(ctx, h))
+        .collect();
+    if unvetted.is_empty() {
+        Origin::Vetted
+    } else if unvetted.iter().any(|h| mentions_parameter(ctx, h, 0)) {
+        Origin::Parameter
+    } else {
+        Origin::Unknown
+    }
+}
+
+/// Lowers a hit's severity and confidence when its risky pieces are vetted, and its confidence
+/// when their origin is unknown: injection needs text an attacker chooses.
+pub(super) fn grade_by_origin(hit: &mut crate::Hit, origin: Origin) {
+    match origin {
+        Origin::Parameter => {}
+        Origin::Unknown => {
+            hit.confidence(Confidence::Medium);
+        }
+        Origin::Vetted => {
+            hit.severity(Severity::Medium).confidence(Confidence::Low);
+        }
+    }
+}
+
+/// Whether a value reads a parameter of the enclosing function (other than `self`/`cls`),
+/// directly or through the value a local was bound to.
+fn mentions_parameter(ctx: &Context, value: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let is_param = |root: &str| {
+        root != "self" && root != "cls" && ctx.function.params.iter().any(|p| p.name == root)
+    };
+    let recurse = |v: &Value| mentions_parameter(ctx, v, depth + 1);
+    match &value.kind {
+        ValueKind::Ref { path, bound, .. } => {
+            is_param(path.split(['.', '[']).next().unwrap_or(path))
+                || bound.as_deref().is_some_and(recurse)
+        }
+        ValueKind::Call(call) => {
+            call.args.iter().any(recurse)
+                || call.keywords.iter().any(|k| recurse(&k.value))
+                || call.callee.receiver.as_deref().is_some_and(recurse)
+        }
+        ValueKind::Build { parts, .. } => parts.iter().any(|p| match p {
+            Part::Hole(v) => recurse(v),
+            Part::Lit(_) => false,
+        }),
+        ValueKind::Operation { operands, .. } => operands.iter().any(recurse),
+        ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
+            items.iter().any(recurse)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a value is an attribute of the object itself (`self.db_type`, `cls.table`).
+fn is_state(value: &Value) -> bool {
+    value
+        .path()
+        .is_some_and(|p| p.starts_with("self.") || p.starts_with("cls."))
+}
+
+/// Whether the function compares the value with `in` or `==` somewhere (an allow-list check
+/// such as `if func in vars(Parser):` or `if order == "asc":`).
+fn is_checked(ctx: &Context, value: &Value) -> bool {
+    let Some(path) = value.path() else {
+        return false;
+    };
+    ctx.function.ops.iter().any(|op| match op {
+        Op::Compare(compare) => matches!(
+            &compare.kind,
+            ValueKind::Operation { op: "in" | "==", operands }
+                if operands.first().and_then(Value::path) == Some(path)
+        ),
+        _ => false,
+    })
 }

@@ -1,7 +1,7 @@
 //! PY109 `django-raw-sql`: Django's raw-SQL entry points (`Manager.raw`, `QuerySet.extra`,
 //! `RawSQL`) given SQL built from run-time values.
 
-use super::common::{describe, describe_holes, shape, Lang, Shape};
+use super::common::{describe, describe_holes, grade_by_origin, origin, shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -89,11 +89,12 @@ fn report(ctx: &Context, call: &Call, sql: &Value, what: &str, out: &mut Reporte
     };
     let shown = describe(ctx, sql);
     let pieces = describe_holes(ctx, sql, Lang::Sql);
-    out.report(
+    let hit = out.report(
         call.span,
         format!("`{name}` puts {what} {shown} into the SQL as written, and it is built at run time from {pieces}, so quotes or keywords in those values rewrite the query."),
         format!("Keep the SQL text of `{name}` constant with `%s` placeholders in place of {pieces} and pass those values in its `params` list, or express the condition with the ORM (`filter`, `annotate`)."),
     );
+    grade_by_origin(hit, origin(ctx, sql, Lang::Sql));
 }
 
 fn check(ctx: &Context, call: &Call, out: &mut Reporter) {

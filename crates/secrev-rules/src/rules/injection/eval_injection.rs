@@ -1,6 +1,6 @@
 //! PY106 `eval-injection`: `eval` on an expression that is not a constant.
 
-use super::common::{describe, shape, Lang, Shape};
+use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Call;
@@ -56,11 +56,12 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     match shape(source, Lang::Code) {
         Shape::Constant | Shape::Neutralised => {}
         Shape::Built => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`eval` runs {shown}, an expression built at run time, so its variable parts are executed as Python code."),
                 "Parse the value instead of evaluating it: `int`/`float`/`json.loads` for data, `ast.literal_eval` for Python literals, or a lookup table of allowed operations.".to_owned(),
             );
+            grade_by_origin(hit, origin(ctx, source, Lang::Code));
         }
         Shape::Opaque => {
             out.report(

@@ -1,6 +1,6 @@
 //! PY107 `exec-injection`: `exec` or `compile` on source code that is not a constant.
 
-use super::common::{describe, shape, Lang, Shape};
+use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -68,11 +68,12 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     match shape(source, Lang::Code) {
         Shape::Constant | Shape::Neutralised => {}
         Shape::Built => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` turns {shown}, source code built at run time, into running code, so its variable parts execute as Python."),
                 format!("Do not generate code for `{name}`: pass the variable parts as data to a function written in the module (or look them up in a table of allowed handlers)."),
             );
+            grade_by_origin(hit, origin(ctx, source, Lang::Code));
         }
         Shape::Opaque => {
             out.report(

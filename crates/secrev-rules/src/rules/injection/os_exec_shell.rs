@@ -1,7 +1,7 @@
 //! PY103 `os-exec-shell`: `os.exec*` / `os.spawn*` / `os.posix_spawn*` starting a shell on a
 //! command string built at run time.
 
-use super::common::{describe, shape, Lang, Shape};
+use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
 use super::process::{os_start, program_basename};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
@@ -90,7 +90,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     match shape(command, Lang::Shell) {
         Shape::Constant | Shape::Neutralised => {}
         Shape::Built => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` starts `{program}` on the command string {shown}, built at run time, so shell metacharacters in its variable parts run as commands."),
                 if shell == "cmd" {
@@ -99,6 +99,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
                     format!("Start the real program directly with `{name}` and pass each variable part as its own argv element instead of going through `{program}`; if the shell is unavoidable, wrap every variable part in `shlex.quote`.")
                 },
             );
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
             out.report(

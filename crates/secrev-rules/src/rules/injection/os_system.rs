@@ -1,7 +1,7 @@
 //! PY102 `os-system-injection`: `os.system` and the other helpers that always run a command
 //! through a shell.
 
-use super::common::{describe, shape, Lang, Shape};
+use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -88,11 +88,12 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             .confidence(Confidence::Medium);
         }
         Shape::Built => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` hands the shell a command built at run time, {shown}, so shell metacharacters in its variable parts run as commands."),
                 format!("Replace `{name}` with `subprocess.run` and an argument list holding each variable part as its own element; if the shell is unavoidable, wrap every variable part in `shlex.quote`."),
             );
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
             out.report(

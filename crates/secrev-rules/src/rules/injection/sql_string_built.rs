@@ -1,7 +1,9 @@
 //! PY108 `sql-string-built`: a query handed to `execute` (and friends) after being built from
 //! run-time values with `+`, `%`, `.format` or an f-string.
 
-use super::common::{describe, describe_holes, looks_like_sql, shape, Lang, Shape};
+use super::common::{
+    describe, describe_holes, grade_by_origin, looks_like_sql, origin, shape, Lang, Shape,
+};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -81,7 +83,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let Some(query) = query_arg(call) else {
         return;
     };
-    if shape(query, Lang::Sql) != Shape::Built || !formatted(query) {
+    if shape(query, Lang::Sql) != Shape::Built || !formatted(query) || !looks_like_sql(query) {
         return;
     }
     let name = call_name(call);
@@ -97,9 +99,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         format!("`{name}` runs the SQL {shown}, built at run time from {pieces}, so a quote or keyword inside those values rewrites the statement."),
         format!("Write a constant query with placeholders in place of {pieces} and pass those values as the parameters argument of `{name}`; a table or column name must be picked from a fixed allow-list instead."),
     );
-    // Not obviously SQL, or already parameterised for the values: the formatted piece may be a
-    // vetted identifier or a generated placeholder list (`",".join("%s" for _ in ids)`).
-    if !looks_like_sql(query) || params_passed {
-        hit.confidence(Confidence::Medium);
+    grade_by_origin(hit, origin(ctx, query, Lang::Sql));
+    // Already parameterised for the values: the formatted piece may be a vetted identifier or a
+    // generated placeholder list (`",".join("%s" for _ in ids)`).
+    if params_passed {
+        hit.confidence(Confidence::Medium.min(hit.confidence.unwrap_or(Confidence::High)));
     }
 }

@@ -1,6 +1,6 @@
 //! PY110 `sqlalchemy-text-built`: `sqlalchemy.text()` on SQL built from run-time values.
 
-use super::common::{describe, describe_holes, shape, Lang, Shape};
+use super::common::{describe, describe_holes, grade_by_origin, origin, shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -57,9 +57,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let name = call_name(call);
     let shown = describe(ctx, sql);
     let pieces = describe_holes(ctx, sql, Lang::Sql);
-    out.report(
+    let hit = out.report(
         call.span,
         format!("`{name}` turns {shown}, built at run time from {pieces}, into literal SQL, so quotes or keywords in those values rewrite the statement."),
         format!("Keep the text given to `{name}` constant with bound parameters (`:name`) in place of {pieces} and pass those values to `execute`; a table or column name must be picked from a fixed allow-list instead."),
     );
+    grade_by_origin(hit, origin(ctx, sql, Lang::Sql));
 }

@@ -1,7 +1,7 @@
 //! PY111 `ssh-command-injection`: a remote command built from run-time values and run with
 //! `exec_command` (paramiko), where the remote shell parses it.
 
-use super::common::{describe, describe_holes, shape, Lang, Shape};
+use super::common::{describe, describe_holes, grade_by_origin, origin, shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -52,9 +52,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let name = call_name(call);
     let shown = describe(ctx, command);
     let pieces = describe_holes(ctx, command, Lang::Shell);
-    out.report(
+    let hit = out.report(
         call.span,
         format!("`{name}` sends {shown}, built at run time from {pieces}, to the remote shell, so shell metacharacters in those values run as commands on the server."),
         format!("Quote {pieces} with `shlex.quote` when building the command for `{name}`, or check them against an allow-list before they reach it."),
     );
+    grade_by_origin(hit, origin(ctx, command, Lang::Shell));
 }

@@ -1,6 +1,6 @@
 //! PY101 `subprocess-shell-injection`: a `subprocess` call that runs its command through a shell.
 
-use super::common::{describe, shape, Lang, Shape};
+use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
 use crate::helpers::{call_name, is_truthy};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -69,11 +69,12 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             .confidence(Confidence::Medium);
         }
         Shape::Built => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` runs a command built at run time ({shown}) through a shell, so shell metacharacters in its variable parts execute as commands."),
                 format!("Call `{name}` with an argument list and without `shell=True`; if a shell is unavoidable, quote each variable part with `shlex.quote`."),
             );
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
             out.report(

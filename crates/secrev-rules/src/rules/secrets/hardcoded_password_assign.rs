@@ -103,6 +103,7 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
 /// call is checked on its own).
 fn scan_dicts(ctx: &Context, value: &Value, out: &mut Reporter) {
     match &value.kind {
+        ValueKind::Dict(entries) if is_name_mapping(entries) => {}
         ValueKind::Dict(entries) => {
             for (key, item) in entries {
                 if let Some(name) = key.as_ref().and_then(|k| match &k.kind {
@@ -134,6 +135,26 @@ fn scan_dicts(ctx: &Context, value: &Value, out: &mut Reporter) {
         }
         _ => {}
     }
+}
+
+/// Whether a dictionary maps names to names (`{"password": "pass", "email": "mail", "name":
+/// "name"}`, an LDAP attribute map): every value is a constant identifier and at least one entry
+/// maps a name to itself. Its `"password"` entry names a field; it holds no credential.
+fn is_name_mapping(entries: &[(Option<Value>, Value)]) -> bool {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    entries.len() >= 3
+        && entries
+            .iter()
+            .all(|(_, v)| v.as_str().is_some_and(identifier))
+        && entries.iter().any(|(k, v)| {
+            k.as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|k| Some(k) == v.as_str())
+        })
 }
 
 /// An environment variable name for a secret name (`db_password` → `DB_PASSWORD`).

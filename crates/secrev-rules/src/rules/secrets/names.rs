@@ -635,7 +635,7 @@ pub(crate) fn credential_value(name: &str, value: &str) -> Option<Credential> {
         "dummy",
         "redacted",
         "xxx",
-        "***",
+        "**",
         "fixme",
         "todo",
         "replace",
