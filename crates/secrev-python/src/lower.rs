@@ -148,11 +148,11 @@ impl<'a> Lowerer<'a> {
                 }
                 return match (&binding.imported, binding.assigns, &binding.value) {
                     (Some(qualname), 0, _) => Resolution::Qualified(qualname.clone()),
-                    (None, 1, Some(value)) if !binding.mutated && !self.mutated.contains(name) => {
+                    (None, _, Some(value)) if !binding.mutated && !self.mutated.contains(name) => {
                         Resolution::Bound(value.clone())
                     }
                     // Mutating an object in place changes its contents, not its type.
-                    (None, 1, Some(value)) => receiver_qualname(value)
+                    (None, _, Some(value)) => receiver_qualname(value)
                         .filter(|q| q.ends_with("()"))
                         .map_or(Resolution::Opaque, Resolution::Qualified),
                     _ => Resolution::Opaque,
@@ -191,7 +191,10 @@ impl<'a> Lowerer<'a> {
             Expr::Name(name) => {
                 if let Some(binding) = self.scopes[self.scope].bindings.get_mut(name.id.as_str()) {
                     if binding.assigns == 1 && binding.imported.is_none() {
+                        binding.recorded += 1;
                         binding.value = Some(Arc::new(value.clone()));
+                    } else {
+                        binding.record_alternatives(Some(std::slice::from_ref(value)));
                     }
                 }
             }
@@ -205,6 +208,31 @@ impl<'a> Lowerer<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A loop variable over a constant list holds one of its items.
+    fn record_loop_target(&mut self, target: &Expr, items: &Value) {
+        let Expr::Name(name) = target else {
+            return;
+        };
+        let values = match &items.resolved().kind {
+            ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
+                Some(items.as_slice())
+            }
+            _ => None,
+        };
+        if let Some(binding) = self.scopes[self.scope].bindings.get_mut(name.id.as_str()) {
+            binding.record_alternatives(values);
+        }
+    }
+
+    /// `x += value`: another binding of `x`, constant when `value` is.
+    fn record_augmented(&mut self, target: &Expr, value: &Value) {
+        if let Expr::Name(name) = target {
+            if let Some(binding) = self.scopes[self.scope].bindings.get_mut(name.id.as_str()) {
+                binding.record_alternatives(Some(std::slice::from_ref(value)));
+            }
         }
     }
 
@@ -367,7 +395,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Stmt::For(for_stmt) => {
-                self.lower_expr(&for_stmt.iter);
+                let items = self.lower_expr(&for_stmt.iter);
+                self.record_loop_target(&for_stmt.target, &items);
                 self.lower_body(&for_stmt.body);
                 self.lower_body(&for_stmt.orelse);
             }
@@ -472,7 +501,9 @@ impl<'a> Lowerer<'a> {
     ) {
         let span = self.span(range);
         for target in targets {
-            if !augmented {
+            if augmented {
+                self.record_augmented(target, &value);
+            } else {
                 self.record_binding(target, &value);
             }
             // Unpacking a literal tuple pairs each target with its own value.

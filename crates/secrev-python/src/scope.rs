@@ -17,8 +17,41 @@ pub(crate) struct Binding {
     pub mutated: bool,
     /// `global x` / `nonlocal x`: the name lives in another scope.
     pub outer: bool,
-    /// The value of the single binding, once lowering has reached it.
+    /// The value of the single binding, once lowering has reached it; for a name bound several
+    /// times, each time to a constant, the set of those constants (`one of`), once lowering has
+    /// reached the last binding.
     pub value: Option<Arc<Value>>,
+    /// Bindings lowering has reached so far.
+    pub recorded: u32,
+    /// The constant values of the bindings reached so far, while all of them are constants.
+    pub constants: Option<Vec<Value>>,
+}
+
+impl Binding {
+    /// Records one more binding, to `values` (several for a loop over a constant list), or to
+    /// something not constant (`None`). Once every binding is recorded and all were constants,
+    /// the name's value is `one of` them.
+    pub(crate) fn record_alternatives(&mut self, values: Option<&[Value]>) {
+        self.recorded += 1;
+        match (values, self.constants.as_mut()) {
+            (Some(values), Some(known)) if values.iter().all(Value::is_constant) => {
+                known.extend(values.iter().cloned());
+            }
+            _ => self.constants = None,
+        }
+        if self.recorded == self.assigns && self.imported.is_none() {
+            if let Some(known) = self.constants.as_ref().filter(|k| !k.is_empty()) {
+                let span = known[0].span;
+                self.value = Some(Arc::new(Value {
+                    kind: secrev_ir::ValueKind::Operation {
+                        op: "one of",
+                        operands: known.clone(),
+                    },
+                    span,
+                }));
+            }
+        }
+    }
 }
 
 /// The kind of scope, which decides what its nested functions can see.
@@ -65,7 +98,9 @@ impl Scope {
     }
 
     fn bind(&mut self, name: &str) {
-        self.entry(name).assigns += 1;
+        let binding = self.entry(name);
+        binding.assigns += 1;
+        binding.constants.get_or_insert_with(Vec::new);
     }
 
     fn collect_body(&mut self, body: &[Stmt], depth: usize) {

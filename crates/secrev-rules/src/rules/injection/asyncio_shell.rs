@@ -63,12 +63,13 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` runs {shown} through `/bin/sh`; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
                 format!("Split the command into a program and arguments and start it with `asyncio.create_subprocess_exec` instead of handing {shown} to a shell."),
             )
             .confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
     }
 }

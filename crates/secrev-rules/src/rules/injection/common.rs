@@ -311,7 +311,12 @@ pub(super) enum Origin {
 
 /// Classifies the risky pieces of the built string `value` by [`Origin`].
 pub(super) fn origin(ctx: &Context, value: &Value, lang: Lang) -> Origin {
-    let unvetted: Vec<&Value> = risky_holes(value, lang)
+    let risky = if matches!(value.resolved().kind, ValueKind::Build { .. }) {
+        risky_holes(value, lang)
+    } else {
+        vec![value]
+    };
+    let unvetted: Vec<&Value> = risky
         .into_iter()
         .filter(|h| !is_state(h) && !is_checked(ctx, h))
         .collect();
@@ -324,18 +329,20 @@ pub(super) fn origin(ctx: &Context, value: &Value, lang: Lang) -> Origin {
     }
 }
 
-/// Lowers a hit's severity and confidence when its risky pieces are vetted, and its confidence
-/// when their origin is unknown: injection needs text an attacker chooses.
+/// Grades a hit by where its risky text comes from: injection needs text an attacker chooses.
+/// Text traced to a caller keeps the rule's grade; text of unknown origin (configuration, a
+/// call's result) is at most medium severity and medium confidence; vetted text is medium
+/// severity at low confidence.
 pub(super) fn grade_by_origin(hit: &mut crate::Hit, origin: Origin) {
-    match origin {
-        Origin::Parameter => {}
-        Origin::Unknown => {
-            hit.confidence(Confidence::Medium);
-        }
-        Origin::Vetted => {
-            hit.severity(Severity::Medium).confidence(Confidence::Low);
-        }
-    }
+    let (severity, confidence) = match origin {
+        Origin::Parameter => return,
+        Origin::Unknown => (Severity::Medium, Confidence::Medium),
+        Origin::Vetted => (Severity::Medium, Confidence::Low),
+    };
+    let current_severity = hit.severity.unwrap_or(Severity::Critical);
+    let current_confidence = hit.confidence.unwrap_or(Confidence::High);
+    hit.severity(current_severity.min(severity))
+        .confidence(current_confidence.min(confidence));
 }
 
 /// Whether a value reads a parameter of the enclosing function (other than `self`/`cls`),

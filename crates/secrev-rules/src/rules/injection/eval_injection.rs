@@ -64,12 +64,13 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             grade_by_origin(hit, origin(ctx, source, Lang::Code));
         }
         Shape::Opaque => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`eval` runs {shown} as Python code; if that text can come from outside the program, whoever writes it runs code in this process."),
                 format!("Replace `eval({})` with a parser for the expected data (`ast.literal_eval`, `json.loads`, `int`/`float`) or a lookup of allowed names.", ctx.code(source.span)),
             )
             .confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, source, Lang::Code));
         }
     }
 }

@@ -76,12 +76,13 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             grade_by_origin(hit, origin(ctx, source, Lang::Code));
         }
         Shape::Opaque => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` turns {shown} into running code; if that text can come from outside the program, whoever writes it runs code in this process."),
                 format!("Replace `{name}` on `{}` with functions defined in the code and chosen by name from an allow-list; load data with a data format (`json`, `tomllib`) instead of Python source.", ctx.code(source.span)),
             )
             .confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, source, Lang::Code));
         }
     }
 }

@@ -102,12 +102,13 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` starts `{program}` on the command string {shown}; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
                 format!("Start the real program directly with `{name}` and an argument vector instead of handing {shown} to `{program}`."),
             )
             .confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
     }
 }

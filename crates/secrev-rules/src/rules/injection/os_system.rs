@@ -96,12 +96,13 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` hands {shown} to a shell; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
                 format!("Replace `{name}` with `subprocess.run` on an argument list (split a trusted template with `shlex.split` and add the variable values as separate items), without a shell."),
             )
             .confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
     }
 }

@@ -77,12 +77,13 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
         Shape::Opaque => {
-            out.report(
+            let hit = out.report(
                 call.span,
                 format!("`{name}` runs {shown} through a shell; if any part of it comes from outside, shell metacharacters in it execute as commands."),
                 format!("Build an argument list (for example with `shlex.split` on a trusted template) and call `{name}` without `shell=True`."),
             )
             .confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
         }
     }
 }

@@ -636,6 +636,7 @@ pub(crate) fn credential_value(name: &str, value: &str) -> Option<Credential> {
         "redacted",
         "xxx",
         "**",
+        "...",
         "fixme",
         "todo",
         "replace",

@@ -61,6 +61,7 @@ const SAFE_PRODUCERS: &[&str] = &[
     "conditional_escape",
     "format_html",
     "format_html_join",
+    "flatatt",
     "escapejs",
     "json_script",
     "clean",
