@@ -42,7 +42,9 @@ pub enum ValueKind {
     Set(Vec<Value>),
     /// Dictionary entries; a `None` key is a `**mapping` splat.
     Dict(Vec<(Option<Value>, Value)>),
-    /// An operator applied to operands (`|`, `==`, `not`, `and`, `in`, `[]` for subscripts).
+    /// An operator applied to operands (`|`, `==`, `not`, `and`, `in`, `[]` for subscripts), or
+    /// `one of` for a value that is one of several (the branches of `a if c else b`, a name bound
+    /// in several places, each time to a constant).
     Operation {
         op: &'static str,
         operands: Vec<Value>,

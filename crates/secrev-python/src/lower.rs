@@ -665,9 +665,10 @@ impl<'a> Lowerer<'a> {
                 match test.as_bool() {
                     Some(true) => body.kind,
                     Some(false) => orelse.kind,
+                    // The value is one of the branches; the test only picks which.
                     None => ValueKind::Operation {
-                        op: "if",
-                        operands: vec![body, test, orelse],
+                        op: "one of",
+                        operands: vec![body, orelse],
                     },
                 }
             }

@@ -18,29 +18,28 @@ pub(crate) struct Binding {
     /// `global x` / `nonlocal x`: the name lives in another scope.
     pub outer: bool,
     /// The value of the single binding, once lowering has reached it; for a name bound several
-    /// times, each time to a constant, the set of those constants (`one of`), once lowering has
-    /// reached the last binding.
+    /// times, `one of` the values of its bindings, once lowering has reached the last one.
     pub value: Option<Arc<Value>>,
     /// Bindings lowering has reached so far.
     pub recorded: u32,
-    /// The constant values of the bindings reached so far, while all of them are constants.
-    pub constants: Option<Vec<Value>>,
+    /// The values of the bindings reached so far, while each of them is known.
+    pub alternatives: Option<Vec<Value>>,
 }
 
 impl Binding {
-    /// Records one more binding, to `values` (several for a loop over a constant list), or to
-    /// something not constant (`None`). Once every binding is recorded and all were constants,
-    /// the name's value is `one of` them.
+    /// Records one more binding, to one of `values` (several for a loop over a literal list), or
+    /// to something unknown (`None`, a loop over a computed sequence). Once every binding is
+    /// recorded and all were known, the name's value is `one of` them.
     pub(crate) fn record_alternatives(&mut self, values: Option<&[Value]>) {
         self.recorded += 1;
-        match (values, self.constants.as_mut()) {
-            (Some(values), Some(known)) if values.iter().all(Value::is_constant) => {
+        match (values, self.alternatives.as_mut()) {
+            (Some(values), Some(known)) if known.len() + values.len() <= MAX_ALTERNATIVES => {
                 known.extend(values.iter().cloned());
             }
-            _ => self.constants = None,
+            _ => self.alternatives = None,
         }
         if self.recorded == self.assigns && self.imported.is_none() {
-            if let Some(known) = self.constants.as_ref().filter(|k| !k.is_empty()) {
+            if let Some(known) = self.alternatives.as_ref().filter(|k| !k.is_empty()) {
                 let span = known[0].span;
                 self.value = Some(Arc::new(Value {
                     kind: secrev_ir::ValueKind::Operation {
@@ -53,6 +52,10 @@ impl Binding {
         }
     }
 }
+
+/// Names bound in more places than this are not followed (their `one of` would be too costly to
+/// carry around for what it tells).
+const MAX_ALTERNATIVES: usize = 16;
 
 /// The kind of scope, which decides what its nested functions can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +103,7 @@ impl Scope {
     fn bind(&mut self, name: &str) {
         let binding = self.entry(name);
         binding.assigns += 1;
-        binding.constants.get_or_insert_with(Vec::new);
+        binding.alternatives.get_or_insert_with(Vec::new);
     }
 
     fn collect_body(&mut self, body: &[Stmt], depth: usize) {

@@ -760,6 +760,14 @@ pub(crate) fn credential_value(name: &str, value: &str) -> Option<Credential> {
     if same_words(name, v) {
         return None;
     }
+    // `STYLE_LOGIN_PASSWORD = "basic_auth"`: an upper-case constant holding a snake_case
+    // identifier is an enumeration value naming a kind of credential, not the credential.
+    if is_upper_constant(name)
+        && v.contains('_')
+        && v.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    {
+        return None;
+    }
     // HTTP header names and auth schemes (`AUTH_TOKEN = "Authorization"`), and single
     // capitalised words used as labels by upper-case constants (`PASSWORD_TITLE = "Password"`).
     if matches!(

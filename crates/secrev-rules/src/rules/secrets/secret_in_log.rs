@@ -114,7 +114,7 @@ fn secret_in(value: &Value) -> Option<(&Value, &str, SecretKind)> {
             log_secret(name).map(|k| (value, name, k))
         }
         ValueKind::Operation {
-            op: "or" | "and" | "if",
+            op: "or" | "and" | "one of",
             operands,
         } => operands.iter().find_map(secret_in),
         ValueKind::Build { parts, .. } => parts.iter().find_map(|p| match p {

@@ -156,6 +156,40 @@ fn mentions_escaping(ctx: &Context, value: &Value) -> bool {
     ESCAPING_TEXT.iter().any(|t| text.contains(t))
 }
 
+/// The values a piece can take: the branches of a `one of`, or the piece itself.
+fn alternatives(value: &Value) -> Vec<&Value> {
+    match &value.resolved().kind {
+        ValueKind::Operation {
+            op: "one of",
+            operands,
+        } => operands.iter().collect(),
+        _ => vec![value],
+    }
+}
+
+/// Translation functions: their result is a translator's rendering of a constant message.
+const TRANSLATORS: &[&str] = &[
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ugettext",
+    "ugettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+];
+
+/// `_("This instance is locked.")`: the text of a constant message, chosen by the developers and
+/// their translators, not by users.
+fn is_translated_constant(value: &Value) -> bool {
+    value.as_call().is_some_and(|c| {
+        TRANSLATORS.contains(&called_name(c))
+            && !c.args.is_empty()
+            && c.args.iter().all(Value::is_constant)
+    })
+}
+
 /// Whether every non-constant piece of a built string is escaped (or a number).
 fn built_from_safe_parts(ctx: &Context, value: &Value) -> bool {
     let ValueKind::Build { parts, .. } = &value.resolved().kind else {
@@ -163,10 +197,11 @@ fn built_from_safe_parts(ctx: &Context, value: &Value) -> bool {
     };
     parts.iter().all(|part| match part {
         Part::Lit(_) => true,
-        Part::Hole(v) => {
+        Part::Hole(v) => alternatives(v).into_iter().all(|v| {
             v.is_constant()
                 || is_safe_producer(v)
+                || is_translated_constant(v)
                 || (matches!(v.resolved().kind, ValueKind::Unknown) && mentions_escaping(ctx, v))
-        }
+        }),
     })
 }
