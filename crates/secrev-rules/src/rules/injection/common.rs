@@ -322,6 +322,8 @@ pub(super) fn origin(ctx: &Context, value: &Value, lang: Lang) -> Origin {
         .collect();
     if unvetted.is_empty() {
         Origin::Vetted
+    } else if passes_through(value) {
+        Origin::Unknown
     } else if unvetted.iter().any(|h| mentions_parameter(ctx, h, 0)) {
         Origin::Parameter
     } else {
@@ -343,6 +345,23 @@ pub(super) fn grade_by_origin(hit: &mut crate::Hit, origin: Origin) {
     let current_confidence = hit.confidence.unwrap_or(Confidence::High);
     hit.severity(current_severity.min(severity))
         .confidence(current_confidence.min(confidence));
+}
+
+/// Whether a built string is one piece and nothing else of its own (`" ".join(cmd_list)`,
+/// `"{}".format(cmd)`): the function runs whatever command it is handed, so whether that is
+/// injectable is decided by its callers, not here.
+fn passes_through(value: &Value) -> bool {
+    match &value.resolved().kind {
+        ValueKind::Build { parts, .. } => {
+            let holes = parts.iter().filter(|p| matches!(p, Part::Hole(_))).count();
+            holes == 1
+                && parts.iter().all(|p| match p {
+                    Part::Lit(text) => text.trim().is_empty(),
+                    Part::Hole(_) => true,
+                })
+        }
+        _ => false,
+    }
 }
 
 /// Whether a value reads a parameter of the enclosing function (other than `self`/`cls`),
