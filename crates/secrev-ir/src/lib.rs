@@ -14,6 +14,7 @@ mod value;
 
 pub use value::{BuildKind, Part, Value, ValueKind};
 
+pub use compact_str::CompactString;
 use secrev_core::ByteSpan;
 use std::sync::Arc;
 
@@ -126,12 +127,12 @@ pub struct Call {
 #[derive(Debug, Clone)]
 pub struct Callee {
     /// The callee as written (`sp.call`, `cursor.execute`, `self.client.get`).
-    pub text: String,
+    pub text: CompactString,
     /// The resolved qualified name (`subprocess.call`); for a method on an instance whose
     /// constructor is known, the constructor's name with `()` (`paramiko.SSHClient().connect`).
     pub qualname: Option<String>,
     /// For attribute calls, the attribute (`execute` in `cursor.execute`).
-    pub method: Option<String>,
+    pub method: Option<CompactString>,
     /// For attribute calls, the object the method is called on.
     pub receiver: Option<Box<Value>>,
     pub span: ByteSpan,
@@ -140,7 +141,7 @@ pub struct Callee {
 /// A keyword argument.
 #[derive(Debug, Clone)]
 pub struct Keyword {
-    pub name: String,
+    pub name: CompactString,
     pub value: Value,
     pub span: ByteSpan,
 }
@@ -149,7 +150,8 @@ pub struct Keyword {
 #[derive(Debug, Clone)]
 pub struct Assign {
     pub targets: Vec<Target>,
-    pub value: Value,
+    /// Shared with the front-end's record of what the target holds.
+    pub value: Arc<Value>,
     /// `+=` and friends: the target is read as well as written.
     pub augmented: bool,
     pub span: ByteSpan,

@@ -1,4 +1,5 @@
 use crate::Call;
+use compact_str::CompactString;
 use secrev_core::ByteSpan;
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ pub enum ValueKind {
     /// A name or attribute path (`request.args`, `ssl.CERT_NONE`).
     Ref {
         /// The path as written.
-        path: String,
+        path: CompactString,
         /// The resolved qualified name, when the root is imported, built in, or an instance of a
         /// known constructor.
         qualname: Option<String>,

@@ -2,7 +2,7 @@
 //! f-strings / `join` turned into a template of literal parts and holes, folded to a plain string
 //! when every hole is a constant.
 
-use secrev_ir::{BuildKind, Part, Value, ValueKind};
+use secrev_ir::{BuildKind, CompactString, Part, Value, ValueKind};
 
 /// The text Python would produce for `str(value)`, for constants.
 pub(crate) fn constant_text(value: &Value) -> Option<String> {
@@ -129,7 +129,7 @@ pub(crate) fn percent_parts(template: &str, args: &Value) -> Option<Vec<Part>> {
 pub(crate) fn brace_parts(
     template: &str,
     positional: &[Value],
-    keywords: &[(String, Value)],
+    keywords: &[(CompactString, Value)],
     unknown: &Value,
 ) -> Option<Vec<Part>> {
     let mut parts = Vec::new();

@@ -7,6 +7,7 @@ use crate::scope::{mutated_names, Scope, ScopeKind};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 use secrev_core::ByteSpan;
+use secrev_ir::CompactString;
 use secrev_ir::{
     Assert, Assign, BuildKind, Call, Callee, Function, FunctionKind, Handler, HandlerBody, Import,
     Keyword, Language, Op, Param, Part, Target, Unit, Value, ValueKind,
@@ -186,15 +187,15 @@ impl<'a> Lowerer<'a> {
         result
     }
 
-    fn record_binding(&mut self, target: &Expr, value: &Value) {
+    fn record_binding(&mut self, target: &Expr, value: &Arc<Value>) {
         match target {
             Expr::Name(name) => {
                 if let Some(binding) = self.scopes[self.scope].bindings.get_mut(name.id.as_str()) {
                     if binding.assigns == 1 && binding.imported.is_none() {
                         binding.recorded += 1;
-                        binding.value = Some(Arc::new(value.clone()));
+                        binding.value = Some(value.clone());
                     } else {
-                        binding.record_alternatives(Some(std::slice::from_ref(value)));
+                        binding.record_alternatives(Some(vec![value.clone()]));
                     }
                 }
             }
@@ -202,7 +203,7 @@ impl<'a> Lowerer<'a> {
                 if let ValueKind::Tuple(items) | ValueKind::List(items) = &value.kind {
                     if items.len() == elts.len() {
                         for (target, item) in elts.iter().zip(items) {
-                            self.record_binding(target, item);
+                            self.record_binding(target, &Arc::new(item.clone()));
                         }
                     }
                 }
@@ -217,8 +218,10 @@ impl<'a> Lowerer<'a> {
             return;
         };
         let values = match &items.resolved().kind {
-            ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
-                Some(items.as_slice())
+            ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items)
+                if items.len() <= crate::scope::MAX_ALTERNATIVES =>
+            {
+                Some(items.iter().map(|i| Arc::new(i.clone())).collect())
             }
             _ => None,
         };
@@ -228,10 +231,10 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `x += value`: another binding of `x`, constant when `value` is.
-    fn record_augmented(&mut self, target: &Expr, value: &Value) {
+    fn record_augmented(&mut self, target: &Expr, value: &Arc<Value>) {
         if let Expr::Name(name) = target {
             if let Some(binding) = self.scopes[self.scope].bindings.get_mut(name.id.as_str()) {
-                binding.record_alternatives(Some(std::slice::from_ref(value)));
+                binding.record_alternatives(Some(vec![value.clone()]));
             }
         }
     }
@@ -419,7 +422,7 @@ impl<'a> Lowerer<'a> {
                 for item in &with.items {
                     let value = self.lower_expr(&item.context_expr);
                     if let Some(vars) = &item.optional_vars {
-                        self.record_binding(vars, &value);
+                        self.record_binding(vars, &Arc::new(value));
                     }
                 }
                 self.lower_body(&with.body);
@@ -500,6 +503,7 @@ impl<'a> Lowerer<'a> {
         range: TextRange,
     ) {
         let span = self.span(range);
+        let value = Arc::new(value);
         for target in targets {
             if augmented {
                 self.record_augmented(target, &value);
@@ -515,7 +519,7 @@ impl<'a> Lowerer<'a> {
                         let targets = self.lower_targets(elt);
                         self.ops.push(Op::Assign(Assign {
                             targets,
-                            value: item.clone(),
+                            value: Arc::new(item.clone()),
                             augmented,
                             span,
                         }));
@@ -621,7 +625,7 @@ impl<'a> Lowerer<'a> {
                 let base = self.lower_expr(&attribute.value);
                 let attr = attribute.attr.id.as_str();
                 ValueKind::Ref {
-                    path: self.text(attribute.range).to_owned(),
+                    path: CompactString::from(self.text(attribute.range)),
                     qualname: receiver_qualname(&base).map(|q| format!("{q}.{attr}")),
                     bound: None,
                 }
@@ -789,7 +793,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_name(&mut self, name: &ast::ExprName) -> ValueKind {
-        let path = name.id.to_string();
+        let path = CompactString::from(name.id.as_str());
         match self.resolve(name.id.as_str()) {
             Resolution::Qualified(qualname) => ValueKind::Ref {
                 path,
@@ -866,7 +870,7 @@ impl<'a> Lowerer<'a> {
             let value = self.lower_expr(&keyword.value);
             match &keyword.arg {
                 Some(name) => keywords.push(Keyword {
-                    name: name.id.to_string(),
+                    name: CompactString::from(name.id.as_str()),
                     value,
                     span: self.span(keyword.range),
                 }),
@@ -880,7 +884,7 @@ impl<'a> Lowerer<'a> {
         let (text, qualname, method, receiver) = match call.func.as_ref() {
             Expr::Attribute(attribute) => {
                 let receiver = self.lower_expr(&attribute.value);
-                let method = attribute.attr.id.to_string();
+                let method = CompactString::from(attribute.attr.id.as_str());
                 let qualname = receiver_qualname(&receiver).map(|q| format!("{q}.{method}"));
                 (
                     self.text(attribute.range),
@@ -909,7 +913,7 @@ impl<'a> Lowerer<'a> {
         }
         let call = Arc::new(Call {
             callee: Callee {
-                text: text.to_owned(),
+                text: CompactString::from(text),
                 qualname,
                 method,
                 receiver: receiver.map(Box::new),
@@ -938,7 +942,7 @@ fn string_builder(
     let template = receiver.as_str()?;
     match method {
         "format" => {
-            let named: Vec<(String, Value)> = keywords
+            let named: Vec<(CompactString, Value)> = keywords
                 .iter()
                 .map(|k| (k.name.clone(), k.value.clone()))
                 .collect();

@@ -23,28 +23,28 @@ pub(crate) struct Binding {
     /// Bindings lowering has reached so far.
     pub recorded: u32,
     /// The values of the bindings reached so far, while each of them is known.
-    pub alternatives: Option<Vec<Value>>,
+    pub alternatives: Option<Vec<Arc<Value>>>,
 }
 
 impl Binding {
     /// Records one more binding, to one of `values` (several for a loop over a literal list), or
     /// to something unknown (`None`, a loop over a computed sequence). Once every binding is
     /// recorded and all were known, the name's value is `one of` them.
-    pub(crate) fn record_alternatives(&mut self, values: Option<&[Value]>) {
+    pub(crate) fn record_alternatives(&mut self, values: Option<Vec<Arc<Value>>>) {
         self.recorded += 1;
         match (values, self.alternatives.as_mut()) {
             (Some(values), Some(known)) if known.len() + values.len() <= MAX_ALTERNATIVES => {
-                known.extend(values.iter().cloned());
+                known.extend(values);
             }
             _ => self.alternatives = None,
         }
         if self.recorded == self.assigns && self.imported.is_none() {
-            if let Some(known) = self.alternatives.as_ref().filter(|k| !k.is_empty()) {
+            if let Some(known) = self.alternatives.take().filter(|k| !k.is_empty()) {
                 let span = known[0].span;
                 self.value = Some(Arc::new(Value {
                     kind: secrev_ir::ValueKind::Operation {
                         op: "one of",
-                        operands: known.clone(),
+                        operands: known.iter().map(|v| Value::clone(v)).collect(),
                     },
                     span,
                 }));
@@ -55,7 +55,7 @@ impl Binding {
 
 /// Names bound in more places than this are not followed (their `one of` would be too costly to
 /// carry around for what it tells).
-const MAX_ALTERNATIVES: usize = 16;
+pub(crate) const MAX_ALTERNATIVES: usize = 8;
 
 /// The kind of scope, which decides what its nested functions can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -114,7 +114,8 @@ fn is_jitter(function: &Function, call: &Call) -> bool {
 }
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
-    let making = makes_secret(function);
+    // Naming the function costs a word split: only pay for it when there is a random call.
+    let making = std::cell::OnceCell::new();
     let mut reported_function = false;
     for call in calls(function) {
         let Some(used) = random_function(call) else {
@@ -154,7 +155,10 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             continue;
         }
         // 3. Anything random in a function named for making a secret (reported once).
-        if making && !reported_function && !matches!(used, "random" | "uniform") {
+        if *making.get_or_init(|| makes_secret(function))
+            && !reported_function
+            && !matches!(used, "random" | "uniform")
+        {
             reported_function = true;
             out.report(
                 call.span,

@@ -139,7 +139,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
 fn secret_mention(value: &Value, matches: fn(&str) -> bool) -> Option<String> {
     let inner = |v: &Value| secret_mention(v, matches);
     match &value.kind {
-        ValueKind::Ref { path, .. } => matches(path.rsplit('.').next()?).then(|| path.clone()),
+        ValueKind::Ref { path, .. } => matches(path.rsplit('.').next()?).then(|| path.to_string()),
         ValueKind::Operation { operands, .. } => operands.iter().find_map(inner),
         ValueKind::Build { parts, .. } => parts.iter().find_map(|p| match p {
             Part::Hole(v) => inner(v),

@@ -180,7 +180,7 @@ pub(crate) fn module_assignments<'a>(
         .into_iter()
         .flat_map(|m| m.ops.iter())
         .filter_map(move |op| match op {
-            Op::Assign(a) if a.targets.iter().any(|t| t.path == name) => Some(&a.value),
+            Op::Assign(a) if a.targets.iter().any(|t| t.path == name) => Some(a.value.as_ref()),
             _ => None,
         })
 }
