@@ -1,7 +1,7 @@
 //! PY104 `asyncio-shell-injection`: `asyncio.create_subprocess_shell` / `loop.subprocess_shell`
 //! on a command string that is not a constant.
 
-use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
+use super::common::{describe, report_by_shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -52,24 +52,17 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     let name = call_name(call);
     let shown = describe(ctx, command);
-    match shape(command, Lang::Shell) {
-        Shape::Constant | Shape::Neutralised => {}
-        Shape::Built => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` runs {shown}, a command built at run time, through `/bin/sh`, so shell metacharacters in its variable parts run as commands."),
-                "Use `asyncio.create_subprocess_exec` (or `loop.subprocess_exec`) with the program and each variable part as separate arguments; if the shell is unavoidable, wrap every variable part in `shlex.quote`.".to_owned(),
-            );
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
-        Shape::Opaque => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` runs {shown} through `/bin/sh`; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
-                format!("Split the command into a program and arguments and start it with `asyncio.create_subprocess_exec` instead of handing {shown} to a shell."),
-            )
-            .confidence(Confidence::Medium);
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
+    report_by_shape(ctx, call, command, Lang::Shell, out, |shape| {
+        match shape {
+        Shape::Constant | Shape::Neutralised => None,
+        Shape::Built => Some((
+            format!("`{name}` runs {shown}, a command built at run time, through `/bin/sh`, so shell metacharacters in its variable parts run as commands."),
+            "Use `asyncio.create_subprocess_exec` (or `loop.subprocess_exec`) with the program and each variable part as separate arguments; if the shell is unavoidable, wrap every variable part in `shlex.quote`.".to_owned(),
+        )),
+        Shape::Opaque => Some((
+            format!("`{name}` runs {shown} through `/bin/sh`; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
+            format!("Split the command into a program and arguments and start it with `asyncio.create_subprocess_exec` instead of handing {shown} to a shell."),
+        )),
     }
+    });
 }

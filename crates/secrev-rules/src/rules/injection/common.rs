@@ -347,6 +347,39 @@ pub(super) fn grade_by_origin(hit: &mut crate::Hit, origin: Origin) {
         .confidence(current_confidence.min(confidence));
 }
 
+/// Reports `value` reaching a `lang` interpreter through `call`, by its [`Shape`]: `texts` gives
+/// the message and fix for a shape, or `None` where that shape is not worth reporting. A constant
+/// is low severity (the interpreter is merely unneeded); a built or opaque value is graded by
+/// where its text comes from, and an opaque one is at most medium confidence.
+pub(super) fn report_by_shape(
+    ctx: &Context,
+    call: &Call,
+    value: &Value,
+    lang: Lang,
+    out: &mut crate::Reporter,
+    texts: impl FnOnce(Shape) -> Option<(String, String)>,
+) {
+    let shape = shape(value, lang);
+    if shape == Shape::Neutralised {
+        return;
+    }
+    let Some((message, fix)) = texts(shape) else {
+        return;
+    };
+    let hit = out.report(call.span, message, fix);
+    match shape {
+        Shape::Constant => {
+            hit.severity(Severity::Low).confidence(Confidence::Medium);
+        }
+        Shape::Built => grade_by_origin(hit, origin(ctx, value, lang)),
+        Shape::Opaque => {
+            hit.confidence(Confidence::Medium);
+            grade_by_origin(hit, origin(ctx, value, lang));
+        }
+        Shape::Neutralised => {}
+    }
+}
+
 /// Whether a built string is one piece and nothing else of its own (`" ".join(cmd_list)`,
 /// `"{}".format(cmd)`): the function runs whatever command it is handed, so whether that is
 /// injectable is decided by its callers, not here.

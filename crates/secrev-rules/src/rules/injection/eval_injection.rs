@@ -1,6 +1,6 @@
 //! PY106 `eval-injection`: `eval` on an expression that is not a constant.
 
-use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
+use super::common::{describe, report_by_shape, Lang, Shape};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Call;
@@ -53,24 +53,17 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         return;
     }
     let shown = describe(ctx, source);
-    match shape(source, Lang::Code) {
-        Shape::Constant | Shape::Neutralised => {}
-        Shape::Built => {
-            let hit = out.report(
-                call.span,
-                format!("`eval` runs {shown}, an expression built at run time, so its variable parts are executed as Python code."),
-                "Parse the value instead of evaluating it: `int`/`float`/`json.loads` for data, `ast.literal_eval` for Python literals, or a lookup table of allowed operations.".to_owned(),
-            );
-            grade_by_origin(hit, origin(ctx, source, Lang::Code));
-        }
-        Shape::Opaque => {
-            let hit = out.report(
-                call.span,
-                format!("`eval` runs {shown} as Python code; if that text can come from outside the program, whoever writes it runs code in this process."),
-                format!("Replace `eval({})` with a parser for the expected data (`ast.literal_eval`, `json.loads`, `int`/`float`) or a lookup of allowed names.", ctx.code(source.span)),
-            )
-            .confidence(Confidence::Medium);
-            grade_by_origin(hit, origin(ctx, source, Lang::Code));
-        }
+    report_by_shape(ctx, call, source, Lang::Code, out, |shape| {
+        match shape {
+        Shape::Constant | Shape::Neutralised => None,
+        Shape::Built => Some((
+            format!("`eval` runs {shown}, an expression built at run time, so its variable parts are executed as Python code."),
+            "Parse the value instead of evaluating it: `int`/`float`/`json.loads` for data, `ast.literal_eval` for Python literals, or a lookup table of allowed operations.".to_owned(),
+        )),
+        Shape::Opaque => Some((
+            format!("`eval` runs {shown} as Python code; if that text can come from outside the program, whoever writes it runs code in this process."),
+            format!("Replace `eval({})` with a parser for the expected data (`ast.literal_eval`, `json.loads`, `int`/`float`) or a lookup of allowed names.", ctx.code(source.span)),
+        )),
     }
+    });
 }

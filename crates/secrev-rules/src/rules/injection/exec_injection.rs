@@ -1,6 +1,6 @@
 //! PY107 `exec-injection`: `exec` or `compile` on source code that is not a constant.
 
-use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
+use super::common::{describe, report_by_shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -65,24 +65,17 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     let name = call_name(call).trim_start_matches("builtins.");
     let shown = describe(ctx, source);
-    match shape(source, Lang::Code) {
-        Shape::Constant | Shape::Neutralised => {}
-        Shape::Built => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` turns {shown}, source code built at run time, into running code, so its variable parts execute as Python."),
-                format!("Do not generate code for `{name}`: pass the variable parts as data to a function written in the module (or look them up in a table of allowed handlers)."),
-            );
-            grade_by_origin(hit, origin(ctx, source, Lang::Code));
-        }
-        Shape::Opaque => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` turns {shown} into running code; if that text can come from outside the program, whoever writes it runs code in this process."),
-                format!("Replace `{name}` on `{}` with functions defined in the code and chosen by name from an allow-list; load data with a data format (`json`, `tomllib`) instead of Python source.", ctx.code(source.span)),
-            )
-            .confidence(Confidence::Medium);
-            grade_by_origin(hit, origin(ctx, source, Lang::Code));
-        }
+    report_by_shape(ctx, call, source, Lang::Code, out, |shape| {
+        match shape {
+        Shape::Constant | Shape::Neutralised => None,
+        Shape::Built => Some((
+            format!("`{name}` turns {shown}, source code built at run time, into running code, so its variable parts execute as Python."),
+            format!("Do not generate code for `{name}`: pass the variable parts as data to a function written in the module (or look them up in a table of allowed handlers)."),
+        )),
+        Shape::Opaque => Some((
+            format!("`{name}` turns {shown} into running code; if that text can come from outside the program, whoever writes it runs code in this process."),
+            format!("Replace `{name}` on `{}` with functions defined in the code and chosen by name from an allow-list; load data with a data format (`json`, `tomllib`) instead of Python source.", ctx.code(source.span)),
+        )),
     }
+    });
 }

@@ -1,7 +1,7 @@
 //! PY103 `os-exec-shell`: `os.exec*` / `os.spawn*` / `os.posix_spawn*` starting a shell on a
 //! command string built at run time.
 
-use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
+use super::common::{describe, report_by_shape, Lang, Shape};
 use super::process::{os_start, program_basename};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
@@ -87,28 +87,22 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     let name = call_name(call);
     let shown = describe(ctx, command);
-    match shape(command, Lang::Shell) {
-        Shape::Constant | Shape::Neutralised => {}
-        Shape::Built => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` starts `{program}` on the command string {shown}, built at run time, so shell metacharacters in its variable parts run as commands."),
-                if shell == "cmd" {
-                    format!("Start the real program directly with `{name}` and pass each variable part as its own argv element instead of going through `{program}`, whose quoting rules cannot be made safe for arbitrary text.")
-                } else {
-                    format!("Start the real program directly with `{name}` and pass each variable part as its own argv element instead of going through `{program}`; if the shell is unavoidable, wrap every variable part in `shlex.quote`.")
-                },
-            );
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
-        Shape::Opaque => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` starts `{program}` on the command string {shown}; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
-                format!("Start the real program directly with `{name}` and an argument vector instead of handing {shown} to `{program}`."),
-            )
-            .confidence(Confidence::Medium);
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
+    let fix = if shell == "cmd" {
+        format!("Start the real program directly with `{name}` and pass each variable part as its own argv element instead of going through `{program}`, whose quoting rules cannot be made safe for arbitrary text.")
+    } else {
+        format!("Start the real program directly with `{name}` and pass each variable part as its own argv element instead of going through `{program}`; if the shell is unavoidable, wrap every variable part in `shlex.quote`.")
+    };
+    report_by_shape(ctx, call, command, Lang::Shell, out, |shape| {
+        match shape {
+        Shape::Constant | Shape::Neutralised => None,
+        Shape::Built => Some((
+            format!("`{name}` starts `{program}` on the command string {shown}, built at run time, so shell metacharacters in its variable parts run as commands."),
+            fix,
+        )),
+        Shape::Opaque => Some((
+            format!("`{name}` starts `{program}` on the command string {shown}; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
+            format!("Start the real program directly with `{name}` and an argument vector instead of handing {shown} to `{program}`."),
+        )),
     }
+    });
 }

@@ -1,7 +1,7 @@
 //! PY102 `os-system-injection`: `os.system` and the other helpers that always run a command
 //! through a shell.
 
-use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
+use super::common::{describe, report_by_shape, Lang, Shape};
 use crate::helpers::call_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -76,33 +76,21 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     }
     let name = call_name(call);
     let shown = describe(ctx, command);
-    match shape(command, Lang::Shell) {
-        Shape::Neutralised => {}
-        Shape::Constant => {
-            out.report(
-                call.span,
-                format!("`{name}` runs the constant command {shown} through a shell; it cannot be injected as written, but the shell is not needed."),
-                format!("Replace `{name}` with `subprocess.run` and an argument list, which starts the program without a shell."),
-            )
-            .severity(Severity::Low)
-            .confidence(Confidence::Medium);
-        }
-        Shape::Built => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` hands the shell a command built at run time, {shown}, so shell metacharacters in its variable parts run as commands."),
-                format!("Replace `{name}` with `subprocess.run` and an argument list holding each variable part as its own element; if the shell is unavoidable, wrap every variable part in `shlex.quote`."),
-            );
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
-        Shape::Opaque => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` hands {shown} to a shell; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
-                format!("Replace `{name}` with `subprocess.run` on an argument list (split a trusted template with `shlex.split` and add the variable values as separate items), without a shell."),
-            )
-            .confidence(Confidence::Medium);
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
+    report_by_shape(ctx, call, command, Lang::Shell, out, |shape| {
+        match shape {
+        Shape::Constant => Some((
+            format!("`{name}` runs the constant command {shown} through a shell; it cannot be injected as written, but the shell is not needed."),
+            format!("Replace `{name}` with `subprocess.run` and an argument list, which starts the program without a shell."),
+        )),
+        Shape::Built => Some((
+            format!("`{name}` hands the shell a command built at run time, {shown}, so shell metacharacters in its variable parts run as commands."),
+            format!("Replace `{name}` with `subprocess.run` and an argument list holding each variable part as its own element; if the shell is unavoidable, wrap every variable part in `shlex.quote`."),
+        )),
+        Shape::Opaque => Some((
+            format!("`{name}` hands {shown} to a shell; if any part of it comes from outside the program, shell metacharacters in it run as commands."),
+            format!("Replace `{name}` with `subprocess.run` on an argument list (split a trusted template with `shlex.split` and add the variable values as separate items), without a shell."),
+        )),
+        Shape::Neutralised => None,
     }
+    });
 }

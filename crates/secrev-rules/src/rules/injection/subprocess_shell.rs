@@ -1,6 +1,6 @@
 //! PY101 `subprocess-shell-injection`: a `subprocess` call that runs its command through a shell.
 
-use super::common::{describe, grade_by_origin, origin, shape, Lang, Shape};
+use super::common::{describe, report_by_shape, Lang, Shape};
 use crate::helpers::{call_name, is_truthy};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -57,33 +57,21 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     let name = call_name(call);
     let shown = describe(ctx, command);
-    match shape(command, Lang::Shell) {
-        Shape::Neutralised => {}
-        Shape::Constant => {
-            out.report(
-                call.span,
-                format!("`{name}` runs the constant command {shown} through a shell; it is safe as written, but the shell is not needed."),
-                format!("Pass the command as an argument list to `{name}` and drop `shell=True`."),
-            )
-            .severity(Severity::Low)
-            .confidence(Confidence::Medium);
-        }
-        Shape::Built => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` runs a command built at run time ({shown}) through a shell, so shell metacharacters in its variable parts execute as commands."),
-                format!("Call `{name}` with an argument list and without `shell=True`; if a shell is unavoidable, quote each variable part with `shlex.quote`."),
-            );
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
-        Shape::Opaque => {
-            let hit = out.report(
-                call.span,
-                format!("`{name}` runs {shown} through a shell; if any part of it comes from outside, shell metacharacters in it execute as commands."),
-                format!("Build an argument list (for example with `shlex.split` on a trusted template) and call `{name}` without `shell=True`."),
-            )
-            .confidence(Confidence::Medium);
-            grade_by_origin(hit, origin(ctx, command, Lang::Shell));
-        }
+    report_by_shape(ctx, call, command, Lang::Shell, out, |shape| {
+        match shape {
+        Shape::Constant => Some((
+            format!("`{name}` runs the constant command {shown} through a shell; it is safe as written, but the shell is not needed."),
+            format!("Pass the command as an argument list to `{name}` and drop `shell=True`."),
+        )),
+        Shape::Built => Some((
+            format!("`{name}` runs a command built at run time ({shown}) through a shell, so shell metacharacters in its variable parts execute as commands."),
+            format!("Call `{name}` with an argument list and without `shell=True`; if a shell is unavoidable, quote each variable part with `shlex.quote`."),
+        )),
+        Shape::Opaque => Some((
+            format!("`{name}` runs {shown} through a shell; if any part of it comes from outside, shell metacharacters in it execute as commands."),
+            format!("Build an argument list (for example with `shlex.split` on a trusted template) and call `{name}` without `shell=True`."),
+        )),
+        Shape::Neutralised => None,
     }
+    });
 }
