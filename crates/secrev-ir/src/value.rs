@@ -43,9 +43,9 @@ pub enum ValueKind {
     Set(Vec<Value>),
     /// Dictionary entries; a `None` key is a `**mapping` splat.
     Dict(Vec<(Option<Value>, Value)>),
-    /// An operator applied to operands (`|`, `==`, `not`, `and`, `in`, `[]` for subscripts), or
+    /// An operator applied to operands (`|`, `==`, `not`, `and`, `in`, `[]` for subscripts),
     /// `one of` for a value that is one of several (the branches of `a if c else b`, a name bound
-    /// in several places, each time to a constant).
+    /// in several places), or `number` for a value formatted as a number (`%d`, `%.2f`).
     Operation {
         op: &'static str,
         operands: Vec<Value>,

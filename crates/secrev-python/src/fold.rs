@@ -13,6 +13,10 @@ pub(crate) fn constant_text(value: &Value) -> Option<String> {
         ValueKind::Bool(true) => Some("True".to_owned()),
         ValueKind::Bool(false) => Some("False".to_owned()),
         ValueKind::None => Some("None".to_owned()),
+        ValueKind::Operation {
+            op: "number",
+            operands,
+        } => operands.first().and_then(constant_text),
         _ => None,
     }
 }
@@ -115,8 +119,18 @@ pub(crate) fn percent_parts(template: &str, args: &Value) -> Option<Vec<Part>> {
         };
         let value = value.unwrap_or_else(|| Value::unknown(args.span));
         parts.push(match conversion {
-            's' | 'r' | 'a' | 'd' | 'i' | 'u' => Part::Hole(value),
-            // Numeric formats of a constant change its text; keep them as holes we cannot fold.
+            's' | 'r' | 'a' => Part::Hole(value),
+            // Numeric conversions can only produce a number's text, whatever the value was.
+            'd' | 'i' | 'u' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' => {
+                let span = value.span;
+                Part::Hole(Value {
+                    kind: ValueKind::Operation {
+                        op: "number",
+                        operands: vec![value],
+                    },
+                    span,
+                })
+            }
             _ => Part::Hole(Value::unknown(value.span)),
         });
     }

@@ -84,6 +84,7 @@ fn harmless(value: &Value, lang: Lang) -> bool {
     let value = value.resolved();
     match &value.kind {
         ValueKind::Call(call) => harmless_call(call, lang),
+        ValueKind::Operation { op: "number", .. } => true,
         // `ALLOWED[key]`: an item of a constant table.
         ValueKind::Operation { op: "[]", operands } => {
             operands.first().is_some_and(is_constant_table)

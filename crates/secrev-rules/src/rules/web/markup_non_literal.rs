@@ -199,6 +199,7 @@ fn built_from_safe_parts(ctx: &Context, value: &Value) -> bool {
         Part::Lit(_) => true,
         Part::Hole(v) => alternatives(v).into_iter().all(|v| {
             v.is_constant()
+                || matches!(v.resolved().kind, ValueKind::Operation { op: "number", .. })
                 || is_safe_producer(v)
                 || is_translated_constant(v)
                 || (matches!(v.resolved().kind, ValueKind::Unknown) && mentions_escaping(ctx, v))
