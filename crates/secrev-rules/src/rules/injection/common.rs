@@ -72,19 +72,12 @@ const SHELL_QUOTERS: &[&str] = &["shlex.quote", "shlex.join", "pipes.quote"];
 
 /// Whether a piece of a built string can only hold text that is harmless in `lang`.
 fn harmless(value: &Value, lang: Lang) -> bool {
-    if value.is_constant() || is_constant_name(value) {
-        return true;
-    }
-    if value
-        .qualname()
-        .is_some_and(|q| NUMERIC_INSTANCES.contains(&q))
-    {
+    if value.is_constant() || is_constant_name(value) || numeric(value) {
         return true;
     }
     let value = value.resolved();
     match &value.kind {
         ValueKind::Call(call) => harmless_call(call, lang),
-        ValueKind::Operation { op: "number", .. } => true,
         // `ALLOWED[key]`: an item of a constant table.
         ValueKind::Operation { op: "[]", operands } => {
             operands.first().is_some_and(is_constant_table)
@@ -95,17 +88,12 @@ fn harmless(value: &Value, lang: Lang) -> bool {
         {
             true
         }
-        // Arithmetic on numbers stays a number.
-        ValueKind::Operation {
-            op: "+" | "-" | "*" | "/" | "//" | "%",
-            operands,
-        } => operands.iter().all(numeric),
         _ => false,
     }
 }
 
-/// Whether a value can only be a number: a numeric constant, a numeric conversion, or arithmetic
-/// on those.
+/// Whether a value can only be a number: a numeric constant, a numeric conversion (`int(x)`,
+/// `"%d" % x`), or arithmetic on those.
 fn numeric(value: &Value) -> bool {
     if value
         .qualname()
@@ -116,6 +104,7 @@ fn numeric(value: &Value) -> bool {
     let value = value.resolved();
     match &value.kind {
         ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Bool(_) => true,
+        ValueKind::Operation { op: "number", .. } => true,
         ValueKind::Call(call) => call.is_any(NUMERIC_CALLS),
         ValueKind::Operation {
             op: "+" | "-" | "*" | "/" | "//" | "%",
@@ -126,7 +115,7 @@ fn numeric(value: &Value) -> bool {
 }
 
 fn harmless_call(call: &Call, lang: Lang) -> bool {
-    if call.is_any(NUMERIC_CALLS) || (lang == Lang::Shell && call.is_any(SHELL_QUOTERS)) {
+    if lang == Lang::Shell && call.is_any(SHELL_QUOTERS) {
         return true;
     }
     // `str(int(n))`: the text of a harmless value.
