@@ -24,8 +24,14 @@ pub(crate) fn display(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_owned()
 }
 
-fn excluded(exclude: &GlobSet, path: &Path) -> bool {
-    !exclude.is_empty() && exclude.is_match(display(path))
+/// Whether `path`, found under `root`, matches an exclude glob, either as shown or relative to
+/// the directory being walked (so `build/**` works for `secrev scan project/`).
+fn excluded(exclude: &GlobSet, root: &Path, path: &Path) -> bool {
+    !exclude.is_empty()
+        && (exclude.is_match(display(path))
+            || path
+                .strip_prefix(root)
+                .is_ok_and(|relative| exclude.is_match(relative)))
 }
 
 /// Walks `inputs` for files to scan.
@@ -47,7 +53,8 @@ pub fn discover(inputs: &[PathBuf], exclude: &GlobSet) -> Discovered {
             .require_git(false)
             .filter_entry({
                 let exclude = exclude.clone();
-                move |entry| !excluded(&exclude, entry.path())
+                let root = input.clone();
+                move |entry| !excluded(&exclude, &root, entry.path())
             })
             .build();
         for entry in walker {
@@ -113,6 +120,7 @@ mod tests {
             "gen/skip.py",
             "vendor/lib.py",
             "pkg/c.py",
+            "pkg/generated/d.py",
         ] {
             let path = root.join(file);
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -121,6 +129,7 @@ mod tests {
         std::fs::write(root.join(".gitignore"), "gen/\n").expect("write");
         let mut builder = globset::GlobSetBuilder::new();
         builder.add(globset::Glob::new("**/vendor").expect("glob"));
+        builder.add(globset::Glob::new("pkg/generated/**").expect("glob"));
         let found = discover(&[root.to_path_buf()], &builder.build().expect("set"));
         let names: Vec<String> = found
             .files
