@@ -14,16 +14,6 @@ pub struct Span {
     pub end: Position,
 }
 
-impl Span {
-    /// A span covering both `self` and `other`.
-    pub fn cover(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-}
-
 /// A range of byte offsets into one source text (`end` exclusive). The representation carries
 /// these; they become [`Span`]s (lines and columns) only when a hit becomes a finding, so the
 /// front-end never pays for line/column arithmetic on the millions of nodes that report nothing.
@@ -34,14 +24,6 @@ pub struct ByteSpan {
 }
 
 impl ByteSpan {
-    /// A span covering both `self` and `other`.
-    pub fn cover(self, other: ByteSpan) -> ByteSpan {
-        ByteSpan {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-
     /// Whether `other` lies within `self`.
     pub fn contains(self, other: ByteSpan) -> bool {
         self.start <= other.start && other.end <= self.end

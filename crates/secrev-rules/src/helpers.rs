@@ -1,7 +1,7 @@
 //! Small questions many rules ask about calls and values.
 
 use crate::Context;
-use secrev_ir::{Call, Value, ValueKind};
+use secrev_ir::{Call, Value};
 
 /// Where a value that reaches a dangerous parameter comes from, as far as this file shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,19 +47,6 @@ pub fn call_name(call: &Call) -> &str {
         .qualname
         .as_deref()
         .unwrap_or(call.callee.text.as_str())
-}
-
-/// Whether a value is a reference whose resolved qualified name is one of `names`.
-pub fn is_ref_to(value: &Value, names: &[&str]) -> bool {
-    value.qualname().is_some_and(|q| names.contains(&q))
-}
-
-/// Whether a value is a string (literal or built) at all.
-pub fn is_stringish(value: &Value) -> bool {
-    matches!(
-        value.resolved().kind,
-        ValueKind::Str(_) | ValueKind::Build { .. }
-    )
 }
 
 /// Whether a path is test code: a file under a `tests`/`test`/`testing` directory, or named

@@ -40,26 +40,9 @@ pub(crate) fn module<'a>(ctx: &Context<'a>) -> Option<&'a Function> {
         .find(|f| f.kind == FunctionKind::Module)
 }
 
-/// Whether the file has an `import m` / `from m import ...` line for one of `modules` (or one of
-/// their submodules). Read from the source: the representation keeps no import statements.
+/// Whether the file imports one of `modules` (or something inside one of them).
 pub(crate) fn imports_any(ctx: &Context, modules: &[&str]) -> bool {
-    let matches = |name: &str| {
-        modules
-            .iter()
-            .any(|m| name == *m || name.strip_prefix(m).is_some_and(|r| r.starts_with('.')))
-    };
-    ctx.source.lines().any(|line| {
-        let line = line.trim_start();
-        if let Some(rest) = line.strip_prefix("from ") {
-            rest.split_whitespace().next().is_some_and(matches)
-        } else if let Some(rest) = line.strip_prefix("import ") {
-            rest.split(',')
-                .filter_map(|item| item.split_whitespace().next())
-                .any(matches)
-        } else {
-            false
-        }
-    })
+    modules.iter().any(|m| ctx.unit.imports_module(m))
 }
 
 /// Whether the object at `path` (as written, `app` or `self.app`), whose resolved qualified name
