@@ -8,9 +8,13 @@
 //!
 //! Python lowers into this today; C and C++ lower into the same shapes (a `call` to `strcpy` is a
 //! [`Call`] with qualified name `strcpy`, `std::system` is `std::system`, a string literal is
-//! [`ValueKind::Str`]). Control-flow graphs are added beside `ops` by the dataflow work.
+//! [`ValueKind::Str`]). Beside its ops, each function has a control-flow graph ([`Cfg`]) of the
+//! same values, in execution order, for the dataflow analyses.
 
+mod cfg;
 mod value;
+
+pub use cfg::{Block, BlockId, Cfg, Edge, EdgeKind, Place, Stmt, ENTRY, EXIT};
 
 pub use value::{BuildKind, Part, Value, ValueKind};
 
@@ -85,6 +89,8 @@ pub struct Function {
     /// Decorators / attributes, lowered as values (a decorator call is a [`ValueKind::Call`]).
     pub decorators: Vec<Value>,
     pub ops: Vec<Op>,
+    /// The body as a control-flow graph.
+    pub cfg: Cfg,
 }
 
 /// A declared parameter.

@@ -50,7 +50,13 @@ pub enum ValueKind {
         op: &'static str,
         operands: Vec<Value>,
     },
-    /// Anything else (lambdas, comprehensions, expressions nested too deeply to follow).
+    /// A list, set, dict or generator comprehension: each name in `bindings` takes the elements
+    /// of its iterable in turn, and `elements` are computed for each.
+    Comprehension {
+        bindings: Vec<(CompactString, Value)>,
+        elements: Vec<Value>,
+    },
+    /// Anything else (lambdas, expressions nested too deeply to follow).
     Unknown,
 }
 
@@ -111,6 +117,23 @@ impl Value {
         }
     }
 
+    /// Whether the value is known to be true or false when tested by `if`: literals, constant
+    /// containers, `not`/`and`/`or` and comparisons of constants. `None` when it depends on
+    /// run-time data.
+    pub fn truth(&self) -> Option<bool> {
+        match &self.resolved().kind {
+            ValueKind::Str(s) => Some(!s.is_empty()),
+            ValueKind::Bytes(b) => Some(!b.is_empty()),
+            ValueKind::Float(f) => Some(*f != 0.0),
+            ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
+                Some(!items.is_empty())
+            }
+            ValueKind::Dict(entries) => Some(!entries.is_empty()),
+            ValueKind::Operation { op, operands } => operation_truth(op, operands),
+            _ => self.as_bool(),
+        }
+    }
+
     /// The integer value, when known.
     pub fn as_int(&self) -> Option<i128> {
         match &self.resolved().kind {
@@ -165,7 +188,10 @@ impl Value {
                 Part::Lit(_) => true,
                 Part::Hole(v) => v.is_constant(),
             }),
-            ValueKind::Ref { .. } | ValueKind::Call(_) | ValueKind::Unknown => false,
+            ValueKind::Ref { .. }
+            | ValueKind::Call(_)
+            | ValueKind::Comprehension { .. }
+            | ValueKind::Unknown => false,
         }
     }
 
@@ -210,5 +236,85 @@ impl Value {
             ValueKind::Operation { op: "[]", operands } => operands.get(1).and_then(|k| k.as_str()),
             _ => None,
         }
+    }
+}
+
+fn operation_truth(op: &str, operands: &[Value]) -> Option<bool> {
+    match (op, operands) {
+        ("not", [operand]) => operand.truth().map(|b| !b),
+        ("and", _) => {
+            let truths: Vec<Option<bool>> = operands.iter().map(Value::truth).collect();
+            if truths.contains(&Some(false)) {
+                Some(false)
+            } else {
+                truths.iter().all(Option::is_some).then_some(true)
+            }
+        }
+        ("or", _) => {
+            let truths: Vec<Option<bool>> = operands.iter().map(Value::truth).collect();
+            if truths.contains(&Some(true)) {
+                Some(true)
+            } else {
+                truths.iter().all(Option::is_some).then_some(false)
+            }
+        }
+        ("in" | "not in", [item, container]) => {
+            let found = constant_membership(item, container)?;
+            Some(found == (op == "in"))
+        }
+        (_, [left, right]) => compare_constants(op, left, right),
+        _ => None,
+    }
+}
+
+/// A constant scalar, for comparisons.
+#[derive(PartialEq, PartialOrd)]
+enum Scalar<'v> {
+    Number(f64),
+    Text(&'v str),
+    Nothing,
+}
+
+fn scalar(value: &Value) -> Option<Scalar<'_>> {
+    match &value.resolved().kind {
+        ValueKind::Int(i) => Some(Scalar::Number(*i as f64)),
+        ValueKind::Float(f) => Some(Scalar::Number(*f)),
+        ValueKind::Bool(b) => Some(Scalar::Number(f64::from(u8::from(*b)))),
+        ValueKind::Str(s) => Some(Scalar::Text(s)),
+        ValueKind::None => Some(Scalar::Nothing),
+        _ => None,
+    }
+}
+
+fn compare_constants(op: &str, left: &Value, right: &Value) -> Option<bool> {
+    let (a, b) = (scalar(left)?, scalar(right)?);
+    let same_kind = matches!(
+        (&a, &b),
+        (Scalar::Number(_), Scalar::Number(_))
+            | (Scalar::Text(_), Scalar::Text(_))
+            | (Scalar::Nothing, Scalar::Nothing)
+    );
+    match op {
+        "==" | "is" => Some(same_kind && a == b),
+        "!=" | "is not" => Some(!(same_kind && a == b)),
+        "<" if same_kind => Some(a < b),
+        "<=" if same_kind => Some(a <= b),
+        ">" if same_kind => Some(a > b),
+        ">=" if same_kind => Some(a >= b),
+        _ => None,
+    }
+}
+
+fn constant_membership(item: &Value, container: &Value) -> Option<bool> {
+    match &container.resolved().kind {
+        ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
+            let mut found = false;
+            for candidate in items {
+                found |= compare_constants("==", item, candidate)?;
+            }
+            Some(found)
+        }
+        ValueKind::Str(text) => Some(text.contains(item.as_str()?)),
+        _ => None,
     }
 }

@@ -3,6 +3,7 @@
 //! folding constants on the way.
 
 mod builtins;
+mod cfg_builder;
 mod fold;
 mod lower;
 mod scope;

@@ -2,6 +2,7 @@
 //! each with the calls, assignments, handlers, assertions and comparisons that happen in it.
 
 use crate::builtins::is_builtin;
+use crate::cfg_builder::{CfgBuilder, LoopTargets};
 use crate::fold;
 use crate::scope::{mutated_names, Scope, ScopeKind};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -9,8 +10,9 @@ use ruff_text_size::{Ranged, TextRange};
 use secrev_core::ByteSpan;
 use secrev_ir::CompactString;
 use secrev_ir::{
-    Assert, Assign, BuildKind, Call, Callee, Function, FunctionKind, Handler, HandlerBody, Import,
-    Keyword, Language, Op, Param, Part, Target, Unit, Value, ValueKind,
+    Assert, Assign, BuildKind, Call, Callee, EdgeKind, Function, FunctionKind, Handler,
+    HandlerBody, Import, Keyword, Language, Op, Param, Part, Place, Stmt as Step, Target, Unit,
+    Value, ValueKind, EXIT,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -30,6 +32,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         pending: VecDeque::new(),
         scope: 0,
         ops: Vec::new(),
+        cfg: CfgBuilder::new(),
         qualname: String::new(),
         depth: 0,
         too_deep: false,
@@ -39,6 +42,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
     )));
     lowerer.lower_body(suite);
     let ops = std::mem::take(&mut lowerer.ops);
+    let cfg = std::mem::replace(&mut lowerer.cfg, CfgBuilder::new()).finish();
     lowerer.functions.push(Function {
         kind: FunctionKind::Module,
         name: "<module>".to_owned(),
@@ -51,6 +55,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         params: Vec::new(),
         decorators: Vec::new(),
         ops,
+        cfg,
     });
     while let Some(pending) = lowerer.pending.pop_front() {
         lowerer.lower_pending(pending);
@@ -105,6 +110,8 @@ struct Lowerer<'a> {
     scope: usize,
     /// The ops of the body being lowered.
     ops: Vec<Op>,
+    /// The control-flow graph of the body being lowered.
+    cfg: CfgBuilder,
     /// The qualified name of the body being lowered (empty for the module).
     qualname: String,
     depth: usize,
@@ -322,8 +329,10 @@ impl<'a> Lowerer<'a> {
         self.scopes.push(scope);
         self.scope = self.scopes.len() - 1;
         self.qualname = pending.qualname.clone();
+        self.cfg = CfgBuilder::new();
         self.lower_body(body);
         let ops = std::mem::take(&mut self.ops);
+        let cfg = std::mem::replace(&mut self.cfg, CfgBuilder::new()).finish();
         self.functions.push(Function {
             kind: pending.kind,
             name: name.id.to_string(),
@@ -333,6 +342,7 @@ impl<'a> Lowerer<'a> {
             params: pending.params,
             decorators: pending.decorators,
             ops,
+            cfg,
         });
     }
 
@@ -366,9 +376,12 @@ impl<'a> Lowerer<'a> {
             Stmt::FunctionDef(def) => self.queue_function(def),
             Stmt::ClassDef(def) => self.queue_class(def),
             Stmt::Return(ret) => {
-                if let Some(value) = &ret.value {
-                    self.lower_expr(value);
-                }
+                let value = ret.value.as_ref().map(|v| Arc::new(self.lower_expr(v)));
+                self.cfg.push(Step::Return {
+                    value,
+                    span: self.span(ret.range),
+                });
+                self.cfg.jump(EXIT);
             }
             Stmt::Delete(delete) => delete.targets.iter().for_each(|t| {
                 self.lower_expr(t);
@@ -397,74 +410,54 @@ impl<'a> Lowerer<'a> {
                     );
                 }
             }
-            Stmt::For(for_stmt) => {
-                let items = self.lower_expr(&for_stmt.iter);
-                self.record_loop_target(&for_stmt.target, &items);
-                self.lower_body(&for_stmt.body);
-                self.lower_body(&for_stmt.orelse);
-            }
-            Stmt::While(while_stmt) => {
-                self.lower_expr(&while_stmt.test);
-                self.lower_body(&while_stmt.body);
-                self.lower_body(&while_stmt.orelse);
-            }
-            Stmt::If(if_stmt) => {
-                self.lower_expr(&if_stmt.test);
-                self.lower_body(&if_stmt.body);
-                for clause in &if_stmt.elif_else_clauses {
-                    if let Some(test) = &clause.test {
-                        self.lower_expr(test);
-                    }
-                    self.lower_body(&clause.body);
-                }
-            }
+            Stmt::For(for_stmt) => self.lower_for(for_stmt),
+            Stmt::While(while_stmt) => self.lower_while(while_stmt),
+            Stmt::If(if_stmt) => self.lower_if(if_stmt),
             Stmt::With(with) => {
                 for item in &with.items {
-                    let value = self.lower_expr(&item.context_expr);
-                    if let Some(vars) = &item.optional_vars {
-                        self.record_binding(vars, &Arc::new(value));
+                    let value = Arc::new(self.lower_expr(&item.context_expr));
+                    match &item.optional_vars {
+                        Some(vars) => {
+                            self.record_binding(vars, &value);
+                            self.flow_assign(vars, &value, false, &mut Vec::new().into_iter());
+                        }
+                        None => self.cfg.push(Step::Eval(value)),
                     }
                 }
                 self.lower_body(&with.body);
             }
-            Stmt::Match(match_stmt) => {
-                self.lower_expr(&match_stmt.subject);
-                for case in &match_stmt.cases {
-                    if let Some(guard) = &case.guard {
-                        self.lower_expr(guard);
-                    }
-                    self.lower_body(&case.body);
-                }
-            }
+            Stmt::Match(match_stmt) => self.lower_match(match_stmt),
             Stmt::Raise(raise) => {
                 if let Some(exc) = &raise.exc {
-                    self.lower_expr(exc);
+                    let exc = self.lower_expr(exc);
+                    self.cfg.push(Step::Eval(Arc::new(exc)));
                 }
                 if let Some(cause) = &raise.cause {
                     self.lower_expr(cause);
                 }
+                let target = self.cfg.raise_target();
+                self.cfg.jump(target);
             }
-            Stmt::Try(try_stmt) => {
-                self.lower_body(&try_stmt.body);
-                for handler in &try_stmt.handlers {
-                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    self.lower_handler(handler);
-                }
-                self.lower_body(&try_stmt.orelse);
-                self.lower_body(&try_stmt.finalbody);
-            }
+            Stmt::Try(try_stmt) => self.lower_try(try_stmt),
             Stmt::Assert(assert) => {
                 let test = self.lower_expr(&assert.test);
                 if let Some(msg) = &assert.msg {
                     self.lower_expr(msg);
                 }
+                let cond = Arc::new(test.clone());
+                self.cfg.push(Step::Eval(cond.clone()));
+                let holds = self.cfg.block();
+                let fails = self.cfg.raise_target();
+                self.cfg.branch(cond, holds, fails);
+                self.cfg.set_current(holds);
                 self.ops.push(Op::Assert(Assert {
                     test,
                     span: self.span(assert.range),
                 }));
             }
             Stmt::Expr(expr) => {
-                self.lower_expr(&expr.value);
+                let value = self.lower_expr(&expr.value);
+                self.cfg.push(Step::Eval(Arc::new(value)));
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -485,14 +478,171 @@ impl<'a> Lowerer<'a> {
                     });
                 }
             }
+            Stmt::Break(_) => {
+                if let Some(targets) = self.cfg.innermost_loop() {
+                    self.cfg.jump(targets.done);
+                }
+            }
+            Stmt::Continue(_) => {
+                if let Some(targets) = self.cfg.innermost_loop() {
+                    self.cfg.jump(targets.next);
+                }
+            }
             Stmt::Global(_)
             | Stmt::Nonlocal(_)
             | Stmt::Pass(_)
-            | Stmt::Break(_)
-            | Stmt::Continue(_)
             | Stmt::TypeAlias(_)
             | Stmt::IpyEscapeCommand(_) => {}
         }
+    }
+
+    /// Lowers a condition and ends the current block with a branch on it.
+    fn lower_branch(&mut self, test: &'a Expr, then: u32, otherwise: u32) {
+        let cond = Arc::new(self.lower_expr(test));
+        self.cfg.push(Step::Eval(cond.clone()));
+        self.cfg.branch(cond, then, otherwise);
+    }
+
+    fn lower_if(&mut self, if_stmt: &'a ast::StmtIf) {
+        let done = self.cfg.block();
+        let then = self.cfg.block();
+        let mut otherwise = self.cfg.block();
+        self.lower_branch(&if_stmt.test, then, otherwise);
+        self.cfg.set_current(then);
+        self.lower_body(&if_stmt.body);
+        self.cfg.goto(done);
+        for clause in &if_stmt.elif_else_clauses {
+            self.cfg.set_current(otherwise);
+            match &clause.test {
+                Some(test) => {
+                    let then = self.cfg.block();
+                    otherwise = self.cfg.block();
+                    self.lower_branch(test, then, otherwise);
+                    self.cfg.set_current(then);
+                }
+                None => otherwise = done,
+            }
+            self.lower_body(&clause.body);
+            self.cfg.goto(done);
+        }
+        if otherwise != done {
+            self.cfg.set_current(otherwise);
+            self.cfg.goto(done);
+        }
+        self.cfg.set_current(done);
+    }
+
+    fn lower_while(&mut self, while_stmt: &'a ast::StmtWhile) {
+        let header = self.cfg.block();
+        let body = self.cfg.block();
+        let orelse = self.cfg.block();
+        let done = self.cfg.block();
+        self.cfg.goto(header);
+        self.cfg.set_current(header);
+        self.lower_branch(&while_stmt.test, body, orelse);
+        self.lower_loop_body(&while_stmt.body, header, body, done);
+        self.cfg.set_current(orelse);
+        self.lower_body(&while_stmt.orelse);
+        self.cfg.goto(done);
+        self.cfg.set_current(done);
+    }
+
+    fn lower_for(&mut self, for_stmt: &'a ast::StmtFor) {
+        let items = self.lower_expr(&for_stmt.iter);
+        self.record_loop_target(&for_stmt.target, &items);
+        let element = Arc::new(element_of(items));
+        let header = self.cfg.block();
+        let body = self.cfg.block();
+        let orelse = self.cfg.block();
+        let done = self.cfg.block();
+        self.cfg.goto(header);
+        self.cfg.set_current(header);
+        self.flow_assign(
+            &for_stmt.target,
+            &element,
+            false,
+            &mut Vec::new().into_iter(),
+        );
+        self.cfg.edge(header, body, EdgeKind::Normal);
+        self.cfg.edge(header, orelse, EdgeKind::Normal);
+        self.lower_loop_body(&for_stmt.body, header, body, done);
+        self.cfg.set_current(orelse);
+        self.lower_body(&for_stmt.orelse);
+        self.cfg.goto(done);
+        self.cfg.set_current(done);
+    }
+
+    fn lower_loop_body(&mut self, stmts: &'a [Stmt], header: u32, body: u32, done: u32) {
+        self.cfg.enter_loop(LoopTargets { next: header, done });
+        self.cfg.set_current(body);
+        self.lower_body(stmts);
+        self.cfg.goto(header);
+        self.cfg.exit_loop();
+    }
+
+    fn lower_try(&mut self, try_stmt: &'a ast::StmtTry) {
+        let dispatch = self.cfg.block();
+        let finally = self.cfg.block();
+        self.cfg.enter_try(dispatch);
+        let body = self.cfg.block();
+        self.cfg.goto(body);
+        self.cfg.set_current(body);
+        self.lower_body(&try_stmt.body);
+        self.cfg.exit_try();
+        self.lower_body(&try_stmt.orelse);
+        self.cfg.goto(finally);
+        let mut catches_all = false;
+        for handler in &try_stmt.handlers {
+            let ast::ExceptHandler::ExceptHandler(handler) = handler;
+            catches_all |= handler.type_.is_none();
+            let block = self.cfg.block();
+            self.cfg.edge(dispatch, block, EdgeKind::Normal);
+            self.cfg.set_current(block);
+            self.lower_handler(handler);
+            self.cfg.goto(finally);
+        }
+        if !catches_all {
+            // An exception no clause catches runs `finally` and propagates.
+            let outer = self.cfg.raise_target();
+            self.cfg.edge(dispatch, outer, EdgeKind::Normal);
+        }
+        self.cfg.set_current(finally);
+        self.lower_body(&try_stmt.finalbody);
+    }
+
+    fn lower_match(&mut self, match_stmt: &'a ast::StmtMatch) {
+        let subject = Arc::new(self.lower_expr(&match_stmt.subject));
+        self.cfg.push(Step::Eval(subject.clone()));
+        let dispatch = self.cfg.current();
+        let done = self.cfg.block();
+        self.cfg.edge(dispatch, done, EdgeKind::Normal);
+        for case in &match_stmt.cases {
+            let block = self.cfg.block();
+            self.cfg.edge(dispatch, block, EdgeKind::Normal);
+            self.cfg.set_current(block);
+            let mut names = Vec::new();
+            collect_pattern_names(&case.pattern, &mut names);
+            for (name, range) in names {
+                self.cfg.push(Step::Assign {
+                    target: Place {
+                        path: CompactString::from(name),
+                        weak: false,
+                        owner: None,
+                        span: self.span(range),
+                    },
+                    value: subject.clone(),
+                    augmented: false,
+                });
+            }
+            if let Some(guard) = &case.guard {
+                let then = self.cfg.block();
+                self.lower_branch(guard, then, done);
+                self.cfg.set_current(then);
+            }
+            self.lower_body(&case.body);
+            self.cfg.goto(done);
+        }
+        self.cfg.set_current(done);
     }
 
     fn lower_assignment(
@@ -510,13 +660,15 @@ impl<'a> Lowerer<'a> {
             } else {
                 self.record_binding(target, &value);
             }
+            let mut lowered = Vec::new();
             // Unpacking a literal tuple pairs each target with its own value.
-            if let (Expr::Tuple(ast::ExprTuple { elts, .. }), ValueKind::Tuple(items)) =
-                (target, &value.kind)
-            {
-                if elts.len() == items.len() {
+            match (target, &value.kind) {
+                (Expr::Tuple(ast::ExprTuple { elts, .. }), ValueKind::Tuple(items))
+                    if elts.len() == items.len() =>
+                {
                     for (elt, item) in elts.iter().zip(items) {
                         let targets = self.lower_targets(elt);
+                        lowered.extend(targets.iter().map(|t| t.owner.clone()));
                         self.ops.push(Op::Assign(Assign {
                             targets,
                             value: Arc::new(item.clone()),
@@ -524,16 +676,72 @@ impl<'a> Lowerer<'a> {
                             span,
                         }));
                     }
-                    continue;
+                }
+                _ => {
+                    let targets = self.lower_targets(target);
+                    lowered.extend(targets.iter().map(|t| t.owner.clone()));
+                    self.ops.push(Op::Assign(Assign {
+                        targets,
+                        value: value.clone(),
+                        augmented,
+                        span,
+                    }));
                 }
             }
-            let targets = self.lower_targets(target);
-            self.ops.push(Op::Assign(Assign {
-                targets,
-                value: value.clone(),
-                augmented,
-                span,
-            }));
+            self.flow_assign(target, &value, augmented, &mut lowered.into_iter());
+        }
+    }
+
+    /// Adds the stores of `target = value` to the control-flow graph, taking each stored
+    /// object's qualified name from `owners` (one per name, attribute or subscript target, in
+    /// order).
+    fn flow_assign(
+        &mut self,
+        target: &Expr,
+        value: &Arc<Value>,
+        augmented: bool,
+        owners: &mut std::vec::IntoIter<Option<String>>,
+    ) {
+        match target {
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                let literal = match &value.kind {
+                    ValueKind::Tuple(items) | ValueKind::List(items)
+                        if items.len() == elts.len() =>
+                    {
+                        Some(items)
+                    }
+                    _ => None,
+                };
+                let mut starred = false;
+                for (i, elt) in elts.iter().enumerate() {
+                    starred |= matches!(elt, Expr::Starred(_));
+                    let item = match literal {
+                        Some(items) => items[i].clone(),
+                        // After a starred target, positions are counted from the end.
+                        None if starred => element_of((**value).clone()),
+                        None => index_of((**value).clone(), i),
+                    };
+                    self.flow_assign(elt, &Arc::new(item), augmented, owners);
+                }
+            }
+            Expr::Starred(starred) => self.flow_assign(&starred.value, value, augmented, owners),
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => {
+                let owner = owners.next().flatten();
+                match place_path(target) {
+                    Some((path, weak)) => self.cfg.push(Step::Assign {
+                        target: Place {
+                            path: CompactString::from(path),
+                            weak,
+                            owner,
+                            span: self.span(target.range()),
+                        },
+                        value: value.clone(),
+                        augmented,
+                    }),
+                    None => self.cfg.push(Step::Eval(value.clone())),
+                }
+            }
+            _ => self.cfg.push(Step::Eval(value.clone())),
         }
     }
 
@@ -590,6 +798,18 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| handler.range.start() + ruff_text_size::TextSize::new(6));
         let span = self.span(TextRange::new(handler.range.start(), header_end));
         self.ops.push(Op::Handler(Handler { caught, body, span }));
+        if let Some(name) = &handler.name {
+            self.cfg.push(Step::Assign {
+                target: Place {
+                    path: CompactString::from(name.id.as_str()),
+                    weak: false,
+                    owner: None,
+                    span: self.span(name.range),
+                },
+                value: Arc::new(Value::unknown(self.span(name.range))),
+                augmented: false,
+            });
+        }
         self.lower_body(&handler.body);
     }
 
@@ -754,15 +974,11 @@ impl<'a> Lowerer<'a> {
             })
             | Expr::Generator(ast::ExprGenerator {
                 elt, generators, ..
-            }) => {
-                self.lower_comprehension(generators, &[elt]);
-                ValueKind::Unknown
-            }
+            }) => self.lower_comprehension(generators, &[elt]),
             Expr::DictComp(comp) => {
                 let mut elements: Vec<&Expr> = vec![&comp.value];
                 elements.extend(comp.key.as_deref());
-                self.lower_comprehension(&comp.generators, &elements);
-                ValueKind::Unknown
+                self.lower_comprehension(&comp.generators, &elements)
             }
             Expr::Await(await_expr) => self.lower_expr(&await_expr.value).kind,
             Expr::Yield(yield_expr) => {
@@ -826,16 +1042,28 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_comprehension(&mut self, generators: &'a [ast::Comprehension], elements: &[&'a Expr]) {
+    fn lower_comprehension(
+        &mut self,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
+    ) -> ValueKind {
         let mut names = Vec::new();
-        for generator in generators {
-            collect_target_names(&generator.target, &mut names);
-        }
+        let mut bindings = Vec::new();
         // The first iterable is evaluated in the enclosing scope.
-        if let Some(first) = generators.first() {
-            self.lower_expr(&first.iter);
+        let first = generators.first().map(|g| self.lower_expr(&g.iter));
+        for generator in generators {
+            let start = names.len();
+            collect_target_names(&generator.target, &mut names);
+            if let Some(first) = &first {
+                for name in &names[start..] {
+                    bindings.push((
+                        CompactString::from(name.as_str()),
+                        element_of(first.clone()),
+                    ));
+                }
+            }
         }
-        self.with_shadowed(names, |this| {
+        let elements = self.with_shadowed(names, |this| {
             for (i, generator) in generators.iter().enumerate() {
                 if i > 0 {
                     this.lower_expr(&generator.iter);
@@ -844,10 +1072,12 @@ impl<'a> Lowerer<'a> {
                     this.lower_expr(condition);
                 }
             }
-            for element in elements {
-                this.lower_expr(element);
-            }
+            elements
+                .iter()
+                .map(|element| this.lower_expr(element))
+                .collect()
         });
+        ValueKind::Comprehension { bindings, elements }
     }
 
     fn lower_arguments(
@@ -1040,5 +1270,118 @@ fn collect_target_names(target: &Expr, names: &mut Vec<String>) {
         }
         Expr::Starred(starred) => collect_target_names(&starred.value, names),
         _ => {}
+    }
+}
+
+/// One element of a collection, at a position the analysis does not know.
+fn element_of(items: Value) -> Value {
+    let span = items.span;
+    Value {
+        kind: ValueKind::Operation {
+            op: "[]",
+            operands: vec![items, Value::unknown(span)],
+        },
+        span,
+    }
+}
+
+/// The element at position `index` of a collection.
+fn index_of(items: Value, index: usize) -> Value {
+    let span = items.span;
+    Value {
+        kind: ValueKind::Operation {
+            op: "[]",
+            operands: vec![
+                items,
+                Value {
+                    kind: ValueKind::Int(index as i128),
+                    span,
+                },
+            ],
+        },
+        span,
+    }
+}
+
+/// The canonical access path a store writes to, and whether the store is weak (into a
+/// container under a key that is not constant). `None` when the target is not a path
+/// (`f().x = 1`).
+fn place_path(target: &Expr) -> Option<(String, bool)> {
+    match target {
+        Expr::Name(name) => Some((name.id.to_string(), false)),
+        Expr::Attribute(attribute) => {
+            let (base, weak) = place_path(&attribute.value)?;
+            if weak {
+                Some((base, true))
+            } else {
+                Some((format!("{base}.{}", attribute.attr.id), false))
+            }
+        }
+        Expr::Subscript(subscript) => {
+            let (base, weak) = place_path(&subscript.value)?;
+            match (weak, constant_key(&subscript.slice)) {
+                (false, Some(key)) => Some((format!("{base}[{key}]"), false)),
+                _ => Some((base, true)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A subscript key written as a literal, in the form access paths use.
+fn constant_key(key: &Expr) -> Option<String> {
+    match key {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_owned()),
+        Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: ast::Number::Int(i),
+            ..
+        }) => i.as_i64().map(|i| i.to_string()),
+        _ => None,
+    }
+}
+
+/// The names a `case` pattern captures.
+fn collect_pattern_names<'p>(pattern: &'p ast::Pattern, names: &mut Vec<(&'p str, TextRange)>) {
+    match pattern {
+        ast::Pattern::MatchValue(_) | ast::Pattern::MatchSingleton(_) => {}
+        ast::Pattern::MatchSequence(p) => p
+            .patterns
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names)),
+        ast::Pattern::MatchMapping(p) => {
+            p.patterns
+                .iter()
+                .for_each(|p| collect_pattern_names(p, names));
+            if let Some(rest) = &p.rest {
+                names.push((rest.id.as_str(), rest.range));
+            }
+        }
+        ast::Pattern::MatchClass(p) => {
+            p.arguments
+                .patterns
+                .iter()
+                .for_each(|p| collect_pattern_names(p, names));
+            p.arguments
+                .keywords
+                .iter()
+                .for_each(|k| collect_pattern_names(&k.pattern, names));
+        }
+        ast::Pattern::MatchStar(p) => {
+            if let Some(name) = &p.name {
+                names.push((name.id.as_str(), name.range));
+            }
+        }
+        ast::Pattern::MatchAs(p) => {
+            if let Some(inner) = &p.pattern {
+                collect_pattern_names(inner, names);
+            }
+            if let Some(name) = &p.name {
+                names.push((name.id.as_str(), name.range));
+            }
+        }
+        ast::Pattern::MatchOr(p) => p
+            .patterns
+            .iter()
+            .for_each(|p| collect_pattern_names(p, names)),
     }
 }
