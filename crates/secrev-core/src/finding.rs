@@ -22,6 +22,9 @@ pub struct Finding {
     /// Other places that take part in the defect (the check of a check-then-use race, say).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedLocation>,
+    /// For data-flow findings: the path the data takes from its source to this place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<TraceStep>,
     /// A location-independent identity: rule, normalised source line and enclosing function.
     pub fingerprint: String,
 }
@@ -29,6 +32,15 @@ pub struct Finding {
 /// A secondary location of a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelatedLocation {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One step of a data-flow trace: where the data was and what happened to it there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceStep {
+    /// The file of the step (data can cross files).
+    pub path: String,
     pub span: Span,
     pub message: String,
 }

@@ -9,7 +9,7 @@ mod location;
 mod rule_info;
 mod taxonomy;
 
-pub use finding::{Diagnostic, DiagnosticKind, Finding, RelatedLocation};
+pub use finding::{Diagnostic, DiagnosticKind, Finding, RelatedLocation, TraceStep};
 pub use location::{ByteSpan, LineIndex, Position, Span};
 pub use rule_info::{RuleDocs, RuleInfo};
 pub use taxonomy::{Category, Confidence, Severity};

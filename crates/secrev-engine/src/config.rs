@@ -4,10 +4,12 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use secrev_core::{Confidence, Severity};
 use secrev_rules::{registry, Rule};
+use secrev_taint::Models;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The configuration file's keys (all optional).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -29,6 +31,8 @@ pub struct FileConfig {
     pub respect_nosec: Option<bool>,
     /// Files larger than this many bytes are skipped.
     pub max_file_size: Option<u64>,
+    /// Extra taint model files (sources, sinks, sanitizers), relative to the config file.
+    pub taint_models: Option<Vec<String>>,
 }
 
 /// A configuration problem: always fatal (exit 2).
@@ -52,6 +56,8 @@ pub struct Settings {
     pub min_confidence: Confidence,
     pub respect_nosec: bool,
     pub max_file_size: u64,
+    /// The taint models: secrev's own and the user's.
+    pub models: Arc<Models>,
     /// The configuration file that was read, if any.
     pub config_path: Option<PathBuf>,
 }
@@ -162,9 +168,23 @@ impl FileConfig {
             min_confidence: self.min_confidence.unwrap_or(Confidence::Low),
             respect_nosec: self.respect_nosec.unwrap_or(false),
             max_file_size: self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            models: Arc::new(load_models(
+                self.taint_models.as_deref().unwrap_or_default(),
+                config_path.as_deref(),
+            )?),
             config_path,
         })
     }
+}
+
+/// secrev's taint models plus the user's files, found relative to the config file.
+fn load_models(paths: &[String], config_path: Option<&Path>) -> Result<Models, ConfigError> {
+    let mut models = Models::builtin().map_err(ConfigError)?;
+    let base = config_path.and_then(Path::parent).unwrap_or(Path::new(""));
+    for path in paths {
+        models.add_file(&base.join(path)).map_err(ConfigError)?;
+    }
+    Ok(models)
 }
 
 /// Whether an id prefix covers opt-in rules.

@@ -7,6 +7,7 @@ mod discover;
 mod fingerprint;
 mod scan;
 mod suppress;
+mod taint;
 
 pub use config::{ConfigError, FileConfig, Settings};
 pub use discover::{discover, Discovered};

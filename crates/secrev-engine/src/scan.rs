@@ -5,6 +5,7 @@ use crate::config::Settings;
 use crate::discover::display;
 use crate::fingerprint::fingerprint;
 use crate::suppress::suppresses;
+use crate::taint::{taint_findings, taint_rules, TaintInput};
 use rayon::prelude::*;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_rules::helpers::is_test_path;
@@ -34,6 +35,8 @@ struct FileOutcome {
     diagnostics: Vec<Diagnostic>,
     scanned: bool,
     lines: usize,
+    /// The file as the project-wide taint analysis needs it, when taint rules run.
+    taint: Option<TaintInput>,
 }
 
 /// Scans `files` with `settings`, on `threads` worker threads (0: one per core). `on_file` is
@@ -44,17 +47,25 @@ pub fn scan(
     threads: usize,
     on_file: &(dyn Fn() + Sync),
 ) -> ScanOutcome {
+    let with_taint = !taint_rules(settings).is_empty();
     let work = || {
-        files
+        let mut per_file = files
             .par_iter()
             .map(|path| {
-                let outcome = scan_guarded(path, settings);
+                let outcome = scan_guarded(path, settings, with_taint);
                 on_file();
                 outcome
             })
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        let inputs: Vec<TaintInput> = per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
+        let taint = if inputs.is_empty() {
+            Ok(Vec::new())
+        } else {
+            catch_unwind(AssertUnwindSafe(|| taint_findings(&inputs, settings)))
+        };
+        (per_file, taint)
     };
-    let per_file = match rayon::ThreadPoolBuilder::new()
+    let (per_file, taint) = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(WORKER_STACK)
         .build()
@@ -73,6 +84,15 @@ pub fn scan(
         outcome.findings.extend(file.findings);
         outcome.diagnostics.extend(file.diagnostics);
     }
+    match taint {
+        Ok(findings) => outcome.findings.extend(findings),
+        Err(_) => outcome.diagnostics.push(Diagnostic {
+            path: String::new(),
+            kind: DiagnosticKind::Internal,
+            span: None,
+            message: "internal error in the taint analysis; its rules (PY8xx) reported nothing (please report it)".into(),
+        }),
+    }
     outcome.findings.sort_by(|a, b| {
         (&a.path, a.span.start, a.span.end, &a.rule_id).cmp(&(
             &b.path,
@@ -88,16 +108,20 @@ pub fn scan(
 }
 
 /// Scans one file; a panic in the analysis becomes a diagnostic instead of ending the run.
-fn scan_guarded(path: &Path, settings: &Settings) -> FileOutcome {
-    catch_unwind(AssertUnwindSafe(|| scan_file(path, settings))).unwrap_or_else(|_| FileOutcome {
-        findings: Vec::new(),
-        diagnostics: vec![diagnostic(
-            path,
-            DiagnosticKind::Internal,
-            "internal error while analysing this file; it was skipped (please report it)".into(),
-        )],
-        scanned: false,
-        lines: 0,
+fn scan_guarded(path: &Path, settings: &Settings, with_taint: bool) -> FileOutcome {
+    catch_unwind(AssertUnwindSafe(|| scan_file(path, settings, with_taint))).unwrap_or_else(|_| {
+        FileOutcome {
+            findings: Vec::new(),
+            diagnostics: vec![diagnostic(
+                path,
+                DiagnosticKind::Internal,
+                "internal error while analysing this file; it was skipped (please report it)"
+                    .into(),
+            )],
+            scanned: false,
+            lines: 0,
+            taint: None,
+        }
     })
 }
 
@@ -116,10 +140,11 @@ fn skipped(path: &Path, kind: DiagnosticKind, message: String) -> FileOutcome {
         diagnostics: vec![diagnostic(path, kind, message)],
         scanned: false,
         lines: 0,
+        taint: None,
     }
 }
 
-fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
+fn scan_file(path: &Path, settings: &Settings, with_taint: bool) -> FileOutcome {
     match std::fs::metadata(path) {
         Ok(m) if m.len() > settings.max_file_size => {
             return skipped(
@@ -200,11 +225,18 @@ fn scan_file(path: &Path, settings: &Settings) -> FileOutcome {
         .filter(|h| !ignored_here.contains(&h.rule.info.id))
         .filter_map(|h| to_finding(h, &shown, source, index(), settings))
         .collect();
+    let lines = line_count(source);
+    let taint = with_taint.then(|| TaintInput {
+        source: source.to_owned(),
+        unit: std::sync::Arc::new(lowered.unit),
+        shown,
+    });
     FileOutcome {
         findings,
         diagnostics,
         scanned: true,
-        lines: line_count(source),
+        lines,
+        taint,
     }
 }
 
@@ -249,6 +281,7 @@ fn to_finding(
                 message,
             })
             .collect(),
+        trace: Vec::new(),
         fingerprint: fingerprint(info.id, &hit.function, first),
     })
 }

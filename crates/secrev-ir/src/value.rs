@@ -31,6 +31,9 @@ pub enum ValueKind {
         /// The value the name always holds: set when the name is bound exactly once in its
         /// scope (and not mutated in place) before this use.
         bound: Option<Arc<Value>>,
+        /// For an attribute of something that is not itself a name or attribute path
+        /// (`urlparse(url).netloc`), that object.
+        base: Option<Box<Value>>,
     },
     /// A string built from pieces, some of them not constant.
     Build {

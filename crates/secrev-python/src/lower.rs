@@ -844,10 +844,16 @@ impl<'a> Lowerer<'a> {
             Expr::Attribute(attribute) => {
                 let base = self.lower_expr(&attribute.value);
                 let attr = attribute.attr.id.as_str();
+                let qualname = receiver_qualname(&base).map(|q| format!("{q}.{attr}"));
+                let base = match &base.kind {
+                    ValueKind::Ref { base: None, .. } => None,
+                    _ => Some(Box::new(base)),
+                };
                 ValueKind::Ref {
                     path: CompactString::from(self.text(attribute.range)),
-                    qualname: receiver_qualname(&base).map(|q| format!("{q}.{attr}")),
+                    qualname,
                     bound: None,
+                    base,
                 }
             }
             Expr::Call(call) => self.lower_call(call),
@@ -1015,16 +1021,19 @@ impl<'a> Lowerer<'a> {
                 path,
                 qualname: Some(qualname),
                 bound: None,
+                base: None,
             },
             Resolution::Bound(value) => ValueKind::Ref {
                 path,
                 qualname: receiver_qualname(&value),
                 bound: Some(value),
+                base: None,
             },
             Resolution::Opaque => ValueKind::Ref {
                 path,
                 qualname: None,
                 bound: None,
+                base: None,
             },
         }
     }

@@ -53,6 +53,7 @@ fn finding(
         message: message.into(),
         fix: fix.into(),
         related: Vec::new(),
+        trace: Vec::new(),
         fingerprint: format!(
             "{:016x}",
             u64::from(span.start.line).wrapping_mul(0x9e37_79b9_7f4a_7c15)

@@ -31,6 +31,19 @@ pub struct Hooks {
     pub function: Option<Hook<Function>>,
     /// Once per file, with the module body as the context's function.
     pub unit: Option<Hook<Unit>>,
+    /// Not a hook: the rule reports what the taint engine finds for this sink kind.
+    pub taint: Option<&'static TaintSpec>,
+}
+
+/// What a taint rule reports: the sink kind (as named in the taint models) and the words its
+/// findings use.
+pub struct TaintSpec {
+    /// The sink kind, as the models name it (`command-injection`).
+    pub kind: &'static str,
+    /// What the data can do at the sink, completing "... so ...".
+    pub harm: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
 }
 
 impl Hooks {
@@ -43,6 +56,7 @@ impl Hooks {
         compare: None,
         function: None,
         unit: None,
+        taint: None,
     };
 }
 

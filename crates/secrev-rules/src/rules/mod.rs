@@ -7,6 +7,7 @@ mod files;
 mod injection;
 mod network;
 mod secrets;
+mod taint;
 mod web;
 
 use crate::Rule;
@@ -21,4 +22,5 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     errors::RULES,
     web::RULES,
     network::RULES,
+    taint::RULES,
 ];

@@ -1,0 +1,57 @@
+//! The kinds of sink the engine knows: each is reported by one rule.
+
+/// A sink kind, as an index into [`KINDS`].
+pub type Kind = u8;
+
+/// The sink kinds, in the order of the rules that report them (PY801 onwards).
+pub const KINDS: &[&str] = &[
+    "command-injection",
+    "code-injection",
+    "sql-injection",
+    "path-injection",
+    "ldap-injection",
+    "xpath-injection",
+    "xss",
+    "template-injection",
+    "open-redirect",
+    "trust-boundary",
+    "unsafe-deserialization",
+    "xxe",
+    "ssrf",
+    "header-injection",
+    "log-injection",
+];
+
+/// A set of sink kinds, one bit per kind.
+pub type KindSet = u32;
+
+/// Every kind at once.
+pub const ALL_KINDS: KindSet = (1 << KINDS.len()) - 1;
+
+/// The kind with this name.
+pub fn kind(name: &str) -> Option<Kind> {
+    KINDS.iter().position(|k| *k == name).map(|i| i as Kind)
+}
+
+/// The name of a kind.
+pub fn kind_name(kind: Kind) -> &'static str {
+    KINDS.get(usize::from(kind)).copied().unwrap_or("unknown")
+}
+
+/// The set of kinds named in a model row; `all` stands for every kind.
+pub fn kind_set(names: &[String]) -> Result<KindSet, String> {
+    let mut set = 0;
+    for name in names {
+        if name == "all" {
+            set |= ALL_KINDS;
+        } else {
+            set |= 1 << kind(name).ok_or_else(|| format!("unknown kind `{name}`"))?;
+        }
+    }
+    Ok(set)
+}
+
+/// Whether `set` contains `kind`.
+pub fn has(set: KindSet, kind: Kind) -> bool {
+    set & (1 << kind) != 0
+}

@@ -1,0 +1,651 @@
+//! Models as data: the TOML rows that say which library values are sources, sinks, sanitizers,
+//! guards and propagators (see `models/README.md` for the format), and the lookups the engine
+//! runs on them.
+
+use crate::kinds::{self, Kind, KindSet};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Who controls a source's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Threat {
+    /// A network peer: request data, received bytes.
+    Remote,
+    /// Whoever starts the program: arguments, environment, standard input.
+    Local,
+}
+
+/// The model files shipped with secrev, by name.
+const BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/models.rs"));
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ModelFile {
+    meta: Option<Meta>,
+    #[serde(default)]
+    source: Vec<SourceRow>,
+    #[serde(default)]
+    handler: Vec<HandlerRow>,
+    #[serde(default)]
+    sink: Vec<SinkRow>,
+    #[serde(default)]
+    sanitizer: Vec<SanitizerRow>,
+    #[serde(default)]
+    guard: Vec<GuardRow>,
+    #[serde(default)]
+    propagator: Vec<PropagatorRow>,
+    #[serde(default)]
+    exit: Vec<ExitRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Meta {
+    #[allow(dead_code)] // Documents the file; not needed at run time.
+    library: Option<String>,
+    #[serde(default)]
+    when_imports: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct SourceRow {
+    reference: Option<String>,
+    call: Option<String>,
+    method: Option<String>,
+    path: Option<String>,
+    threat: Threat,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct HandlerRow {
+    decorator: Option<String>,
+    parameter: Option<String>,
+    with_parameter: Option<String>,
+    members: Option<Vec<String>>,
+    #[serde(default)]
+    other_parameters: bool,
+    threat: Threat,
+    label: String,
+    return_sink: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct SinkRow {
+    callee: Option<String>,
+    method: Option<String>,
+    store: Option<String>,
+    store_path: Option<String>,
+    #[serde(default)]
+    arguments: Vec<usize>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    receiver: bool,
+    #[serde(default)]
+    all_arguments: bool,
+    when: Option<ConditionRow>,
+    unless: Option<ConditionRow>,
+    kind: String,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ConditionRow {
+    keyword: Option<String>,
+    position: Option<usize>,
+    is: Option<bool>,
+    one_of: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct SanitizerRow {
+    callee: Option<String>,
+    method: Option<String>,
+    when: Option<ConditionRow>,
+    kinds: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct GuardRow {
+    callee: Option<String>,
+    method: Option<String>,
+    checks: Checks,
+    argument: Option<usize>,
+    kinds: Vec<String>,
+}
+
+/// What a guard call validates.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checks {
+    Receiver,
+    Argument,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct PropagatorRow {
+    callee: Option<String>,
+    method: Option<String>,
+    from: Flow,
+    #[serde(default)]
+    marks: Vec<String>,
+}
+
+/// Which inputs of a call its result carries.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flow {
+    Arguments,
+    Receiver,
+    All,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ExitRow {
+    callee: String,
+}
+
+/// A glob over qualified names: `*` matches any run of characters.
+#[derive(Debug, Clone)]
+pub struct Glob {
+    pieces: Vec<String>,
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        Glob {
+            pieces: pattern.split('*').map(str::to_owned).collect(),
+        }
+    }
+
+    fn is_exact(&self) -> bool {
+        self.pieces.len() == 1
+    }
+
+    /// Whether `text` matches the whole pattern.
+    pub fn matches(&self, text: &str) -> bool {
+        let [first, middle @ .., last] = self.pieces.as_slice() else {
+            return self.pieces.first().is_some_and(|p| p == text);
+        };
+        let Some(mut rest) = text.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        for piece in middle {
+            match rest.find(piece.as_str()) {
+                Some(at) => rest = &rest[at + piece.len()..],
+                None => return false,
+            }
+        }
+        rest.len() >= last.len() && rest.ends_with(last.as_str())
+    }
+}
+
+/// A condition on one argument of a call (`shell=True`, `Loader=yaml.SafeLoader`).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub keyword: Option<String>,
+    pub position: Option<usize>,
+    pub is: Option<bool>,
+    pub one_of: Vec<String>,
+}
+
+/// How a row picks calls: by qualified name or by method name on any object.
+#[derive(Debug, Clone)]
+pub enum Callee {
+    Name(Glob),
+    Method(String),
+}
+
+/// A row's place in the model files: which file it came from, for `when-imports`.
+#[derive(Debug, Clone, Copy)]
+pub struct Gate(pub u16);
+
+/// A source of untrusted data.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub gate: Gate,
+    pub threat: Threat,
+    pub label: Arc<str>,
+}
+
+/// Functions whose parameters carry request data.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    pub gate: Gate,
+    pub decorator: Option<Glob>,
+    pub parameter: Option<String>,
+    pub with_parameter: Option<String>,
+    pub members: Option<Vec<String>>,
+    pub other_parameters: bool,
+    pub source: Source,
+    pub return_sink: Option<Kind>,
+}
+
+/// What a sink is fed.
+#[derive(Debug, Clone)]
+pub enum SinkTarget {
+    Call {
+        callee: Callee,
+        arguments: Vec<usize>,
+        keywords: Vec<String>,
+        receiver: bool,
+        all_arguments: bool,
+        when: Option<Condition>,
+        unless: Option<Condition>,
+    },
+    Store {
+        owner: Option<Glob>,
+        path: Option<String>,
+    },
+}
+
+/// A place where untrusted data does harm.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    pub gate: Gate,
+    pub target: SinkTarget,
+    pub kind: Kind,
+}
+
+/// A call whose result is safe for some kinds.
+#[derive(Debug, Clone)]
+pub struct Sanitizer {
+    pub gate: Gate,
+    pub callee: Callee,
+    pub when: Option<Condition>,
+    pub kinds: KindSet,
+}
+
+/// A call that, used as a condition, validates a value where it holds.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    pub gate: Gate,
+    pub callee: Callee,
+    pub checks: Checks,
+    pub argument: usize,
+    pub kinds: KindSet,
+}
+
+/// A call whose result carries some of its inputs' taint.
+#[derive(Debug, Clone)]
+pub struct Propagator {
+    pub gate: Gate,
+    pub callee: Callee,
+    pub from: Flow,
+    pub normalizes: bool,
+}
+
+/// Every row of every model file, indexed for the lookups the engine makes.
+#[derive(Debug, Default)]
+pub struct Models {
+    /// The modules each file's rows depend on (`when-imports`); empty means always.
+    gates: Vec<Vec<String>>,
+    /// `reference` sources by qualified name.
+    references: HashMap<String, Source>,
+    /// `call` sources by qualified name.
+    calls: Vec<(Glob, Source)>,
+    /// `method` sources by method name.
+    methods: HashMap<String, Source>,
+    /// `path` sources by path as written.
+    paths: HashMap<String, Source>,
+    pub handlers: Vec<Handler>,
+    sinks: Vec<Sink>,
+    sanitizers: Vec<Sanitizer>,
+    guards: Vec<Guard>,
+    propagators: Vec<Propagator>,
+    exits: Vec<Glob>,
+}
+
+/// Which model files apply to one scanned file, one bit per file.
+#[derive(Debug, Clone)]
+pub struct Active(Vec<bool>);
+
+impl Active {
+    pub fn allows(&self, gate: Gate) -> bool {
+        self.0.get(usize::from(gate.0)).copied().unwrap_or(false)
+    }
+}
+
+impl Models {
+    /// The models shipped with secrev.
+    pub fn builtin() -> Result<Models, String> {
+        let mut models = Models::default();
+        for (name, text) in BUILTIN {
+            models.add(name, text)?;
+        }
+        Ok(models)
+    }
+
+    /// Adds the rows of a user's model file.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read taint model {}: {e}", path.display()))?;
+        self.add(&path.display().to_string(), &text)
+    }
+
+    /// Adds the rows of one model file.
+    pub fn add(&mut self, name: &str, text: &str) -> Result<(), String> {
+        let file: ModelFile =
+            toml::from_str(text).map_err(|e| format!("invalid taint model {name}: {e}"))?;
+        let gate = Gate(
+            u16::try_from(self.gates.len()).map_err(|_| "too many taint model files".to_owned())?,
+        );
+        self.gates
+            .push(file.meta.map(|m| m.when_imports).unwrap_or_default());
+        let err = |what: String| format!("taint model {name}: {what}");
+        for row in file.source {
+            let source = Source {
+                gate,
+                threat: row.threat,
+                label: Arc::from(row.label.as_str()),
+            };
+            match (row.reference, row.call, row.method, row.path) {
+                (Some(r), None, None, None) => {
+                    self.references.insert(r, source);
+                }
+                (None, Some(c), None, None) => self.calls.push((Glob::new(&c), source)),
+                (None, None, Some(m), None) => {
+                    self.methods.insert(m, source);
+                }
+                (None, None, None, Some(p)) => {
+                    self.paths.insert(p, source);
+                }
+                _ => {
+                    return Err(err(format!(
+                        "source `{}` needs exactly one of reference, call, method, path",
+                        row.label
+                    )))
+                }
+            }
+        }
+        for row in file.handler {
+            let return_sink = match &row.return_sink {
+                Some(k) => Some(kinds::kind(k).ok_or_else(|| err(format!("unknown kind `{k}`")))?),
+                None => None,
+            };
+            if row.decorator.is_none() == row.parameter.is_none() {
+                return Err(err(format!(
+                    "handler `{}` needs exactly one of decorator, parameter",
+                    row.label
+                )));
+            }
+            self.handlers.push(Handler {
+                gate,
+                decorator: row.decorator.as_deref().map(Glob::new),
+                parameter: row.parameter,
+                with_parameter: row.with_parameter,
+                members: row.members,
+                other_parameters: row.other_parameters,
+                source: Source {
+                    gate,
+                    threat: row.threat,
+                    label: Arc::from(row.label.as_str()),
+                },
+                return_sink,
+            });
+        }
+        for row in file.sink {
+            let kind = kinds::kind(&row.kind)
+                .ok_or_else(|| err(format!("unknown kind `{}`", row.kind)))?;
+            let target = match (row.callee, row.method, row.store, row.store_path) {
+                (callee, method, None, None) if callee.is_some() != method.is_some() => {
+                    SinkTarget::Call {
+                        callee: callee_of(callee, method),
+                        arguments: row.arguments,
+                        keywords: row.keywords,
+                        receiver: row.receiver,
+                        all_arguments: row.all_arguments,
+                        when: row.when.map(condition),
+                        unless: row.unless.map(condition),
+                    }
+                }
+                (None, None, owner, path) if owner.is_some() != path.is_some() => {
+                    SinkTarget::Store {
+                        owner: owner.as_deref().map(Glob::new),
+                        path,
+                    }
+                }
+                _ => {
+                    return Err(err(format!(
+                        "a `{}` sink needs exactly one of callee, method, store, store-path",
+                        row.kind
+                    )))
+                }
+            };
+            self.sinks.push(Sink { gate, target, kind });
+        }
+        for row in file.sanitizer {
+            let kinds = kinds::kind_set(&row.kinds).map_err(err)?;
+            let callee = one_callee(row.callee, row.method)
+                .ok_or_else(|| err("a sanitizer needs exactly one of callee, method".to_owned()))?;
+            self.sanitizers.push(Sanitizer {
+                gate,
+                callee,
+                when: row.when.map(condition),
+                kinds,
+            });
+        }
+        for row in file.guard {
+            let kinds = kinds::kind_set(&row.kinds).map_err(err)?;
+            let callee = one_callee(row.callee, row.method)
+                .ok_or_else(|| err("a guard needs exactly one of callee, method".to_owned()))?;
+            self.guards.push(Guard {
+                gate,
+                callee,
+                checks: row.checks,
+                argument: row.argument.unwrap_or(0),
+                kinds,
+            });
+        }
+        for row in file.propagator {
+            let callee = one_callee(row.callee, row.method).ok_or_else(|| {
+                err("a propagator needs exactly one of callee, method".to_owned())
+            })?;
+            self.propagators.push(Propagator {
+                gate,
+                callee,
+                from: row.from,
+                normalizes: row.marks.iter().any(|m| m == "normalized"),
+            });
+        }
+        self.exits
+            .extend(file.exit.iter().map(|row| Glob::new(&row.callee)));
+        Ok(())
+    }
+
+    /// Which files' rows apply to a file with these imports.
+    pub fn active(&self, imports_module: impl Fn(&str) -> bool) -> Active {
+        Active(
+            self.gates
+                .iter()
+                .map(|modules| modules.is_empty() || modules.iter().any(|m| imports_module(m)))
+                .collect(),
+        )
+    }
+
+    /// The `reference` source that a qualified name is, or is read from
+    /// (`flask.request.args.get` is read from `flask.request.args`).
+    pub fn reference_source(&self, qualname: &str, active: &Active) -> Option<&Source> {
+        let mut end = qualname.len();
+        loop {
+            let prefix = &qualname[..end];
+            if let Some(source) = self
+                .references
+                .get(prefix)
+                .filter(|s| active.allows(s.gate))
+            {
+                return Some(source);
+            }
+            end = prefix.rfind(['.', '(', '['])?;
+        }
+    }
+
+    /// The `call` or `method` source whose return value this call is.
+    pub fn call_source(
+        &self,
+        qualname: &str,
+        method: Option<&str>,
+        active: &Active,
+    ) -> Option<&Source> {
+        if !qualname.is_empty() {
+            if let Some((_, source)) = self
+                .calls
+                .iter()
+                .find(|(glob, s)| active.allows(s.gate) && glob.matches(qualname))
+            {
+                return Some(source);
+            }
+        }
+        method
+            .and_then(|m| self.methods.get(m))
+            .filter(|s| active.allows(s.gate))
+    }
+
+    /// The `path` source this attribute path is or is read from (`self.rfile.read`).
+    pub fn path_source(&self, path: &str, active: &Active) -> Option<&Source> {
+        if self.paths.is_empty() {
+            return None;
+        }
+        let mut end = path.len();
+        loop {
+            let prefix = &path[..end];
+            if let Some(source) = self.paths.get(prefix).filter(|s| active.allows(s.gate)) {
+                return Some(source);
+            }
+            end = prefix.rfind(['.', '['])?;
+        }
+    }
+
+    pub fn sinks<'m>(&'m self, active: &'m Active) -> impl Iterator<Item = &'m Sink> + 'm {
+        self.sinks.iter().filter(move |s| active.allows(s.gate))
+    }
+
+    pub fn sanitizers_for<'m>(
+        &'m self,
+        qualname: &'m str,
+        method: Option<&'m str>,
+        active: &'m Active,
+    ) -> impl Iterator<Item = &'m Sanitizer> + 'm {
+        self.sanitizers
+            .iter()
+            .filter(move |s| active.allows(s.gate) && s.callee.matches(qualname, method))
+    }
+
+    pub fn guard_for(
+        &self,
+        qualname: &str,
+        method: Option<&str>,
+        active: &Active,
+    ) -> Option<&Guard> {
+        self.guards
+            .iter()
+            .find(|g| active.allows(g.gate) && g.callee.matches(qualname, method))
+    }
+
+    pub fn propagator_for(
+        &self,
+        qualname: &str,
+        method: Option<&str>,
+        active: &Active,
+    ) -> Option<&Propagator> {
+        self.propagators
+            .iter()
+            .find(|p| active.allows(p.gate) && p.callee.matches(qualname, method))
+    }
+
+    /// Whether a call to this qualified name never returns.
+    pub fn is_exit(&self, qualname: &str) -> bool {
+        !qualname.is_empty() && self.exits.iter().any(|glob| glob.matches(qualname))
+    }
+}
+
+impl Callee {
+    /// Whether a call with this qualified name (empty when unresolved) and method name matches.
+    /// A method row matches only calls whose qualified name is unknown or names no function the
+    /// model describes otherwise.
+    pub fn matches(&self, qualname: &str, method: Option<&str>) -> bool {
+        match self {
+            Callee::Name(glob) => !qualname.is_empty() && glob.matches(qualname),
+            Callee::Method(name) => method == Some(name.as_str()),
+        }
+    }
+
+    /// Whether the row names an exact function (not a glob or a method name).
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Callee::Name(glob) if glob.is_exact())
+    }
+}
+
+fn callee_of(callee: Option<String>, method: Option<String>) -> Callee {
+    match (callee, method) {
+        (Some(c), _) => Callee::Name(Glob::new(&c)),
+        (None, Some(m)) => Callee::Method(m),
+        (None, None) => Callee::Method(String::new()),
+    }
+}
+
+fn one_callee(callee: Option<String>, method: Option<String>) -> Option<Callee> {
+    (callee.is_some() != method.is_some()).then(|| callee_of(callee, method))
+}
+
+fn condition(row: ConditionRow) -> Condition {
+    Condition {
+        keyword: row.keyword,
+        position: row.position,
+        is: row.is,
+        one_of: row.one_of.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_whole_names() {
+        let glob = Glob::new("*.cursor().execute");
+        assert!(glob.matches("sqlite3.connect().cursor().execute"));
+        assert!(!glob.matches("sqlite3.connect().cursor().executemany"));
+        assert!(Glob::new("flask.abort").matches("flask.abort"));
+        assert!(!Glob::new("flask.abort").matches("flask.aborts"));
+        assert!(Glob::new("a*b*c").matches("abc"));
+        assert!(!Glob::new("a*bc").matches("abc."));
+    }
+
+    #[test]
+    fn builtin_models_load() {
+        let models = Models::builtin().expect("shipped models are valid");
+        assert!(!models.sinks.is_empty());
+        assert!(!models.handlers.is_empty());
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_the_file() {
+        let mut models = Models::default();
+        let error = models
+            .add(
+                "mine.toml",
+                "[[sink]]\ncallee = \"x\"\nkind = \"nonsense\"\n",
+            )
+            .expect_err("unknown kind");
+        assert!(
+            error.contains("mine.toml") && error.contains("nonsense"),
+            "{error}"
+        );
+        let error = models
+            .add("mine.toml", "[[sink]]\ncalee = \"x\"\nkind = \"xss\"\n")
+            .expect_err("unknown field");
+        assert!(error.contains("calee"), "{error}");
+    }
+}

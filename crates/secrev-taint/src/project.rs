@@ -1,0 +1,279 @@
+//! The whole-project driver: resolves calls between the scanned files, analyses functions
+//! callees first so each call can use its callee's summary, and re-analyses callers whose
+//! callees' summaries changed (recursion) until nothing changes or a round limit is hit.
+
+use crate::analysis::{self, Hit, Inputs, Summary, Target};
+use crate::model::{Active, Models};
+use rayon::prelude::*;
+use secrev_ir::{Call, Function, FunctionKind, Op, Unit, ValueKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Call depth the ordering distinguishes; deeper chains and recursion are settled by rounds.
+const MAX_LEVEL: usize = 16;
+/// Rounds of re-analysis after the first pass.
+const MAX_ROUNDS: usize = 4;
+
+/// One scanned file.
+pub struct ProjectFile {
+    /// The dotted module name (`app.views` for `app/views.py`), for resolving imports.
+    pub module: String,
+    pub unit: Arc<Unit>,
+}
+
+/// A function of the project: its file and its index in the file's unit.
+#[derive(Clone, Copy)]
+struct FnRef {
+    file: u32,
+    index: u32,
+}
+
+struct Project<'p> {
+    files: &'p [ProjectFile],
+    functions: Vec<FnRef>,
+    /// Functions by their last name, with their full dotted names.
+    by_name: HashMap<&'p str, Vec<(usize, String)>>,
+    /// The first function id of each file.
+    first: Vec<usize>,
+}
+
+impl<'p> Project<'p> {
+    fn new(files: &'p [ProjectFile]) -> Project<'p> {
+        let mut functions = Vec::new();
+        let mut by_name: HashMap<&str, Vec<(usize, String)>> = HashMap::new();
+        let mut first = Vec::with_capacity(files.len());
+        for (file, project_file) in files.iter().enumerate() {
+            first.push(functions.len());
+            for (index, function) in project_file.unit.functions.iter().enumerate() {
+                let id = functions.len();
+                functions.push(FnRef {
+                    file: file as u32,
+                    index: index as u32,
+                });
+                if matches!(function.kind, FunctionKind::Function | FunctionKind::Method)
+                    && !function.qualname.contains("<locals>")
+                {
+                    let full = if project_file.module.is_empty() {
+                        function.qualname.clone()
+                    } else {
+                        format!("{}.{}", project_file.module, function.qualname)
+                    };
+                    by_name
+                        .entry(function.name.as_str())
+                        .or_default()
+                        .push((id, full));
+                }
+            }
+        }
+        Project {
+            files,
+            functions,
+            by_name,
+            first,
+        }
+    }
+
+    fn function(&self, id: usize) -> &'p Function {
+        let at = self.functions[id];
+        &self.files[at.file as usize].unit.functions[at.index as usize]
+    }
+
+    /// The project function a call runs, if the call names one.
+    fn resolve(&self, file: u32, caller: &Function, call: &Call) -> Option<Target> {
+        let qualname = call.qualname();
+        if !qualname.is_empty() {
+            if qualname.starts_with("builtins.") {
+                return None;
+            }
+            let name = qualname.trim_start_matches('.');
+            // A method of an instance of a project class: `store.Store().save`.
+            let (name, offset) = match name.rsplit_once("().") {
+                Some((class, method)) => (format!("{class}.{method}"), 1),
+                None => (name.to_owned(), 0),
+            };
+            let last = name.rsplit('.').next().unwrap_or(&name);
+            let candidates = self.by_name.get(last)?;
+            let suffix = format!(".{name}");
+            let mut matching = candidates
+                .iter()
+                .filter(|(_, full)| *full == name || full.ends_with(&suffix));
+            let (id, _) = matching.next()?;
+            if matching.next().is_some() {
+                return None;
+            }
+            return Some(Target {
+                function: *id,
+                offset,
+            });
+        }
+        let unit = &self.files[file as usize].unit;
+        let local = |qualname: &str| {
+            unit.functions
+                .iter()
+                .position(|f| f.qualname == qualname && f.kind != FunctionKind::ClassBody)
+                .map(|i| self.first[file as usize] + i)
+        };
+        match (&call.callee.receiver, &call.callee.method) {
+            (None, None) => {
+                let name = call.callee.text.as_str();
+                local(&format!("{}.<locals>.{name}", caller.qualname))
+                    .or_else(|| local(name))
+                    .map(|function| Target {
+                        function,
+                        offset: 0,
+                    })
+            }
+            (Some(receiver), Some(method)) if caller.kind == FunctionKind::Method => {
+                let ValueKind::Ref { path, .. } = &receiver.kind else {
+                    return None;
+                };
+                let (class, _) = caller.qualname.rsplit_once('.')?;
+                let first_param = caller.params.first()?;
+                if *path != first_param.name {
+                    return None;
+                }
+                local(&format!("{class}.{method}")).map(|function| Target {
+                    function,
+                    offset: 1,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Runs the analysis over every function of the project and returns what reaches sinks.
+pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
+    let project = Project::new(files);
+    let count = project.functions.len();
+    let active: Vec<Active> = files
+        .iter()
+        .map(|f| models.active(|m| f.unit.imports_module(m)))
+        .collect();
+
+    // Resolve every call once; the call graph orders the analysis.
+    let targets: Vec<HashMap<(u32, u32), Target>> = (0..count)
+        .into_par_iter()
+        .map(|id| {
+            let function = project.function(id);
+            let file = project.functions[id].file;
+            let mut targets = HashMap::new();
+            for op in &function.ops {
+                if let Op::Call(call) = op {
+                    if let Some(target) = project.resolve(file, function, call) {
+                        targets.insert((call.span.start, call.span.end), target);
+                    }
+                }
+            }
+            targets
+        })
+        .collect();
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (id, calls) in targets.iter().enumerate() {
+        for target in calls.values() {
+            if target.function != id {
+                callers[target.function].push(id);
+            }
+        }
+    }
+    for list in &mut callers {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let levels = levels(&targets);
+
+    let mut summaries: Vec<Option<Arc<Summary>>> = vec![None; count];
+    let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); count];
+    let run =
+        |ids: &[usize], summaries: &[Option<Arc<Summary>>]| -> Vec<(usize, analysis::Outcome)> {
+            ids.par_iter()
+                .map(|&id| {
+                    let at = project.functions[id];
+                    let inputs = Inputs {
+                        models,
+                        active: &active[at.file as usize],
+                        file: at.file,
+                        function: project.function(id),
+                        targets: &targets[id],
+                        summaries,
+                    };
+                    (id, analysis::analyze(&inputs))
+                })
+                .collect()
+        };
+    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); MAX_LEVEL + 1];
+    for (id, level) in levels.iter().enumerate() {
+        by_level[*level].push(id);
+    }
+    let mut changed_late: Vec<usize> = Vec::new();
+    let mut analysed = vec![false; count];
+    for ids in &by_level {
+        for (id, outcome) in run(ids, &summaries) {
+            let changed = store(&mut summaries, &mut hits, id, outcome);
+            analysed[id] = true;
+            // A caller analysed before this (recursion, or a level cap) saw an older summary.
+            if changed && callers[id].iter().any(|&c| analysed[c] && c != id) {
+                changed_late.push(id);
+            }
+        }
+    }
+    for _ in 0..MAX_ROUNDS {
+        let mut dirty: Vec<usize> = changed_late
+            .iter()
+            .flat_map(|&id| callers[id].iter().copied())
+            .collect();
+        dirty.sort_unstable();
+        dirty.dedup();
+        if dirty.is_empty() {
+            break;
+        }
+        changed_late.clear();
+        for (id, outcome) in run(&dirty, &summaries) {
+            if store(&mut summaries, &mut hits, id, outcome) {
+                changed_late.push(id);
+            }
+        }
+    }
+    hits.into_iter().flatten().collect()
+}
+
+/// Records an analysis outcome; true when the function's summary changed.
+fn store(
+    summaries: &mut [Option<Arc<Summary>>],
+    hits: &mut [Vec<Hit>],
+    id: usize,
+    outcome: analysis::Outcome,
+) -> bool {
+    hits[id] = outcome.hits;
+    let changed = summaries[id]
+        .as_ref()
+        .is_none_or(|old| !old.same(&outcome.summary));
+    if changed {
+        summaries[id] = Some(Arc::new(outcome.summary));
+    }
+    changed
+}
+
+/// Each function's distance from the leaves of the call graph (callees first), capped.
+fn levels(targets: &[HashMap<(u32, u32), Target>]) -> Vec<usize> {
+    let mut levels = vec![0usize; targets.len()];
+    for _ in 0..MAX_LEVEL {
+        let mut changed = false;
+        for (id, calls) in targets.iter().enumerate() {
+            let level = calls
+                .values()
+                .filter(|t| t.function != id)
+                .map(|t| (levels[t.function] + 1).min(MAX_LEVEL))
+                .max()
+                .unwrap_or(0);
+            if level > levels[id] {
+                levels[id] = level;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    levels
+}
