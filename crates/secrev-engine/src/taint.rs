@@ -139,10 +139,8 @@ fn to_finding(
         n => format!(" through {n} calls"),
     };
     let message = format!(
-        "{} ({whence}) reaches {} here{via}, so {}.",
-        capitalised(&hit.source),
-        hit.site.what,
-        spec.harm
+        "Data from {} ({whence}) reaches {} here{via}, so {}.",
+        hit.source, hit.site.what, spec.harm
     );
     let mut severity = info.severity;
     if local {
@@ -217,14 +215,6 @@ fn lower(severity: Severity) -> Severity {
         Severity::Critical => Severity::High,
         Severity::High => Severity::Medium,
         _ => Severity::Low.min(severity),
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

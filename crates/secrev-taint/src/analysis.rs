@@ -370,13 +370,16 @@ impl Analysis<'_, '_> {
                 if let Some(value) = value {
                     let taint = self.eval(state, value);
                     if let Some(kind) = self.return_sink {
-                        if !is_safe_response(value) {
+                        if let Some(body) = html_body(value) {
+                            let reporting = std::mem::replace(&mut self.reporting, false);
+                            let body_taint = self.eval(state, body);
+                            self.reporting = reporting;
                             let site = Site {
                                 file: self.inputs.file,
                                 span: *span,
                                 what: "the response body".into(),
                             };
-                            self.reach(kind, &site, &taint);
+                            self.reach(kind, &site, &body_taint);
                         }
                     }
                     self.returns.union(&taint);
@@ -803,9 +806,17 @@ impl Analysis<'_, '_> {
         }
         let mut reached = Vec::new();
         for sink in self.inputs.models.sinks(self.inputs.active) {
-            let SinkTarget::Store { owner, path } = &sink.target else {
+            let SinkTarget::Store {
+                owner,
+                path,
+                subscript,
+            } = &sink.target
+            else {
                 continue;
             };
+            if *subscript && !(target.weak || target.path.ends_with(']')) {
+                continue;
+            }
             let by_owner = owner
                 .as_ref()
                 .is_some_and(|glob| target.owner.as_deref().is_some_and(|o| glob.matches(o)));
@@ -1028,13 +1039,27 @@ fn fixes_host(text: &str) -> bool {
         && rest.find('/').is_some_and(|slash| slash > 0)
 }
 
-/// A route's return value that is not an HTML string (`render_template(...)`, `jsonify(...)`,
-/// a tuple of body and status aside).
-fn is_safe_response(value: &Value) -> bool {
-    matches!(
-        value.resolved().kind,
-        ValueKind::Dict(_) | ValueKind::List(_)
-    )
+/// The part of a route's return value sent as an HTML body: the value itself, or the first item
+/// of a `(body, status, headers)` tuple. `None` for JSON (dicts, lists) and for a tuple whose
+/// headers set a content type other than HTML.
+fn html_body(value: &Value) -> Option<&Value> {
+    match &value.resolved().kind {
+        ValueKind::Dict(_) | ValueKind::List(_) => None,
+        ValueKind::Tuple(items) => {
+            let body = items.first()?;
+            let plain = items[1..].iter().any(|item| match &item.resolved().kind {
+                ValueKind::Dict(headers) => headers.iter().any(|(key, value)| {
+                    key.as_ref()
+                        .and_then(Value::as_str)
+                        .is_some_and(|k| k.eq_ignore_ascii_case("content-type"))
+                        && value.as_str().is_some_and(|v| !v.contains("html"))
+                }),
+                _ => false,
+            });
+            (!plain).then_some(body)
+        }
+        _ => Some(value),
+    }
 }
 
 /// The canonical access path of a value that is read from one (`name`, `obj.attr`, `d[key]`).

@@ -90,6 +90,8 @@ struct SinkRow {
     receiver: bool,
     #[serde(default)]
     all_arguments: bool,
+    #[serde(default)]
+    subscript: bool,
     when: Option<ConditionRow>,
     unless: Option<ConditionRow>,
     kind: String,
@@ -247,6 +249,8 @@ pub enum SinkTarget {
     Store {
         owner: Option<Glob>,
         path: Option<String>,
+        /// Only `obj[key] = value`, not `obj.attr = value`.
+        subscript: bool,
     },
 }
 
@@ -414,6 +418,7 @@ impl Models {
                     SinkTarget::Store {
                         owner: owner.as_deref().map(Glob::new),
                         path,
+                        subscript: row.subscript,
                     }
                 }
                 _ => {

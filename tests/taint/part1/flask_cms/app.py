@@ -96,14 +96,14 @@ def header():
 def email_preview():
     settings = {"template": "Dear {{ customer }}, thanks for your order."}
     settings.update(request.form.to_dict())
-    return Template(settings["template"]).render(customer="Jane Doe")  # expect: PY808
+    return Template(settings["template"]).render(customer="Jane Doe")  # expect: PY808, PY807
 
 
 @app.route("/email/stripped", methods=["POST"])
 def email_stripped():
     # removing "{{" does not remove {% ... %} statements
     source = request.form["template"].replace("{{", "").replace("}}", "")
-    return page_env.from_string(source).render()  # expect: PY808
+    return page_env.from_string(source).render()  # expect: PY808, PY807
 
 
 @app.route("/banner")
@@ -125,7 +125,7 @@ def intro():
 def draft_preview():
     draft = PageDraft(request.form["title"], request.form["body"], request.form["author"])
     log.info("previewing draft %s", draft.summary())  # expect: PY815
-    return page_env.from_string(draft.body).render(title=draft.title)  # expect: PY808
+    return page_env.from_string(draft.body).render(title=draft.title)  # expect: PY808, PY807
 
 
 @app.route("/drafts/render", methods=["POST"])
@@ -133,13 +133,13 @@ def draft_render():
     draft = PageDraft(request.form["title"], request.form["body"], request.form["author"])
     layout = load_layout(request.form.get("layout", "plain"))
     log.info("rendering draft titled %s", clean_title(draft.title))  # ok: PY815
-    return page_env.from_string(layout).render(title=draft.title, body=draft.body)  # ok: PY808
+    return page_env.from_string(layout).render(title=draft.title, body=draft.body)  # ok: PY808, PY807
 
 
 @app.route("/legacy/render", methods=["POST"])
 def legacy_render():
     """Old storefront pages were written in Mako."""
-    return MakoTemplate(text=request.form["source"]).render()  # expect: PY808
+    return MakoTemplate(text=request.form["source"]).render()  # expect: PY808, PY807
 
 
 # --- widgets -------------------------------------------------------------------

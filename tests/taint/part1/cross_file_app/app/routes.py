@@ -202,12 +202,12 @@ def create_export():
 
 @bp.route("/banner", methods=["POST"])
 def banner():
-    return render_banner(request.form["message"])
+    return render_banner(request.form["message"])  # expect: PY807
 
 
 @bp.route("/hello")
 def hello():
-    return render_greeting(request.args.get("name", "there"))
+    return render_greeting(request.args.get("name", "there"))  # ok: PY807
 
 
 @bp.route("/welcome")
@@ -218,12 +218,12 @@ def welcome():
 
 @bp.route("/snippets/preview", methods=["POST"])
 def preview_snippet():
-    return render_snippet(request.form["source"], name=current_username(), count=0)
+    return render_snippet(request.form["source"], name=current_username(), count=0)  # expect: PY807
 
 
 @bp.route("/receipt/<order_id>")
 def receipt(order_id):
-    return render_receipt(order_id, float(request.args.get("total", "0")))
+    return render_receipt(order_id, float(request.args.get("total", "0")))  # expect: PY807
 
 
 @bp.route("/pricing/evaluate", methods=["POST"])

@@ -138,20 +138,20 @@ def delete_customer_invoices(request, customer_id):
 def report_header(request):
     title = request.POST.get("title", "Monthly report")
     header = Template("<h1>" + title + "</h1>").render()  # expect: PY808
-    return HttpResponse(header)
+    return HttpResponse(header)  # expect: PY807
 
 
 def report_header_safe(request):
     title = request.POST.get("title", "Monthly report")
     header = Template("<h1>{{ title }}</h1>").render(title=title)  # ok: PY808
-    return HttpResponse(header)
+    return HttpResponse(header)  # expect: PY807
 
 
 def custom_summary(request):
     """Power users may upload their own summary layout."""
     layout = request.body.decode("utf-8")
     totals = db.overdue_summary()
-    return HttpResponse(_summary_env.from_string(layout).render(totals=totals))  # expect: PY808
+    return HttpResponse(_summary_env.from_string(layout).render(totals=totals))  # expect: PY808, PY807
 
 
 def standard_summary(request):
