@@ -5,7 +5,7 @@ use crate::config::Settings;
 use crate::discover::display;
 use crate::fingerprint::fingerprint;
 use crate::suppress::suppresses;
-use crate::taint::{taint_findings, taint_rules, TaintInput};
+use crate::taint::{taint_findings, taint_rules, TaintFile};
 use rayon::prelude::*;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_rules::helpers::is_test_path;
@@ -36,7 +36,7 @@ struct FileOutcome {
     scanned: bool,
     lines: usize,
     /// The file as the project-wide taint analysis needs it, when taint rules run.
-    taint: Option<TaintInput>,
+    taint: Option<TaintFile>,
 }
 
 /// Scans `files` with `settings`, on `threads` worker threads (0: one per core). `on_file` is
@@ -57,11 +57,11 @@ pub fn scan(
                 outcome
             })
             .collect::<Vec<_>>();
-        let inputs: Vec<TaintInput> = per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
+        let inputs: Vec<TaintFile> = per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
         let taint = if inputs.is_empty() {
             Ok(Vec::new())
         } else {
-            catch_unwind(AssertUnwindSafe(|| taint_findings(&inputs, settings)))
+            catch_unwind(AssertUnwindSafe(|| taint_findings(inputs, settings)))
         };
         (per_file, taint)
     };
@@ -226,11 +226,7 @@ fn scan_file(path: &Path, settings: &Settings, with_taint: bool) -> FileOutcome 
         .filter_map(|h| to_finding(h, &shown, source, index(), settings))
         .collect();
     let lines = line_count(source);
-    let taint = with_taint.then(|| TaintInput {
-        source: source.to_owned(),
-        unit: std::sync::Arc::new(lowered.unit),
-        shown,
-    });
+    let taint = with_taint.then(|| TaintFile::keep(path, shown, source, lowered.unit, settings));
     FileOutcome {
         findings,
         diagnostics,

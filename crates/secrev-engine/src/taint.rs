@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::fingerprint::fingerprint;
 use crate::suppress::suppresses;
+use rayon::prelude::*;
 use secrev_core::{
     ByteSpan, Confidence, Finding, LineIndex, RelatedLocation, Severity, Span, TraceStep,
 };
@@ -12,6 +13,8 @@ use secrev_rules::helpers::is_test_path;
 use secrev_rules::{Rule, TaintSpec};
 use secrev_taint::{kinds, Hit, ProjectFile, Threat, APPROXIMATE};
 use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One scanned file, kept for the project-wide taint analysis.
@@ -19,6 +22,152 @@ pub(crate) struct TaintInput {
     pub shown: String,
     pub source: String,
     pub unit: Arc<Unit>,
+}
+
+/// A scanned file that reads no source: kept out of memory unless the files that do read
+/// sources call into it (it is imported by one) or call a function of theirs that returns
+/// source data (it imports one).
+pub(crate) struct LightFile {
+    pub path: PathBuf,
+    pub shown: String,
+    pub imports: Vec<String>,
+}
+
+/// How the taint analysis keeps a scanned file.
+pub(crate) enum TaintFile {
+    Loaded(TaintInput),
+    Light(LightFile),
+}
+
+impl TaintFile {
+    /// Keeps a lowered file: whole when it reads sources, else by its imports only.
+    pub(crate) fn keep(
+        path: &Path,
+        shown: String,
+        source: &str,
+        mut unit: Unit,
+        settings: &Settings,
+    ) -> TaintFile {
+        if settings.models.has_sources(&unit) {
+            // The taint analysis reads the control-flow graphs; the ops the rules read are
+            // dropped to keep many files in memory at once.
+            for function in &mut unit.functions {
+                function.ops = Vec::new();
+            }
+            TaintFile::Loaded(TaintInput {
+                shown,
+                source: source.to_owned(),
+                unit: Arc::new(unit),
+            })
+        } else {
+            TaintFile::Light(LightFile {
+                path: path.to_owned(),
+                shown,
+                imports: unit.imports.into_iter().map(|i| i.qualname).collect(),
+            })
+        }
+    }
+}
+
+/// Lowers a file again for the taint analysis; `None` if it can no longer be read.
+fn load(light: &LightFile, settings: &Settings) -> Option<TaintInput> {
+    let bytes = std::fs::read(&light.path).ok()?;
+    if bytes.len() as u64 > settings.max_file_size || bytes[..bytes.len().min(8192)].contains(&0) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let source = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+    let mut unit = secrev_python::lower(&source).unit;
+    for function in &mut unit.functions {
+        function.ops = Vec::new();
+    }
+    Some(TaintInput {
+        shown: light.shown.clone(),
+        source,
+        unit: Arc::new(unit),
+    })
+}
+
+/// Whether an import names module `module` or something inside it (`app.db.find_user` names
+/// `app.db`; `.helpers.run` names `pkg.helpers`), matching by trailing package names.
+fn names_module(import: &str, module: &str) -> bool {
+    let import = import.trim_start_matches('.');
+    let mut end = import.len();
+    loop {
+        let prefix = &import[..end];
+        if module == prefix
+            || module
+                .strip_suffix(prefix)
+                .is_some_and(|rest| rest.ends_with('.'))
+        {
+            return true;
+        }
+        match prefix.rfind('.') {
+            Some(dot) => end = dot,
+            None => return false,
+        }
+    }
+}
+
+/// Loads the light files `wanted` (in parallel) and moves them to `loaded`; returns how many.
+fn load_into(
+    wanted: &BTreeSet<usize>,
+    light: &mut [Option<LightFile>],
+    loaded: &mut Vec<TaintInput>,
+    settings: &Settings,
+) -> usize {
+    let taken: Vec<LightFile> = wanted.iter().filter_map(|&i| light[i].take()).collect();
+    let inputs: Vec<TaintInput> = taken.par_iter().filter_map(|l| load(l, settings)).collect();
+    let count = inputs.len();
+    loaded.extend(inputs);
+    count
+}
+
+/// The light files by the last name of their module, for finding the modules an import names.
+struct ModuleIndex {
+    modules: Vec<String>,
+    by_last: HashMap<String, Vec<usize>>,
+}
+
+impl ModuleIndex {
+    fn new(light: &[Option<LightFile>]) -> ModuleIndex {
+        let modules: Vec<String> = light
+            .iter()
+            .map(|l| l.as_ref().map_or(String::new(), |l| module_name(&l.shown)))
+            .collect();
+        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, module) in modules.iter().enumerate() {
+            if let Some(last) = module.rsplit('.').next().filter(|l| !l.is_empty()) {
+                by_last.entry(last.to_owned()).or_default().push(i);
+            }
+        }
+        ModuleIndex { modules, by_last }
+    }
+
+    /// The light files whose module an import names.
+    fn named_by<'s>(&'s self, import: &'s str) -> impl Iterator<Item = usize> + 's {
+        let import = import.trim_start_matches('.');
+        import
+            .match_indices('.')
+            .map(|(at, _)| at)
+            .chain(std::iter::once(import.len()))
+            .flat_map(move |end| {
+                let prefix = &import[..end];
+                let last = prefix.rsplit('.').next().unwrap_or(prefix);
+                self.by_last
+                    .get(last)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(move |&i| {
+                        let module = &self.modules[i];
+                        module == prefix
+                            || module
+                                .strip_suffix(prefix)
+                                .is_some_and(|rest| rest.ends_with('.'))
+                    })
+            })
+    }
 }
 
 /// The selected rules that report taint, with what they report.
@@ -30,17 +179,69 @@ pub(crate) fn taint_rules(settings: &Settings) -> Vec<(&'static Rule, &'static T
         .collect()
 }
 
-/// Findings of the taint rules over all `inputs`.
-pub(crate) fn taint_findings(inputs: &[TaintInput], settings: &Settings) -> Vec<Finding> {
+/// Rounds of bringing more files into the taint analysis: each follows calls one file further.
+const MAX_LOAD_ROUNDS: usize = 8;
+
+/// Findings of the taint rules over the scanned files. The files that read sources are
+/// analysed first; then, round by round, the files defining functions they call and the files
+/// calling their functions that return source data join, until no more files join.
+pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Vec<Finding> {
     let rules = taint_rules(settings);
-    let files: Vec<ProjectFile> = inputs
-        .iter()
-        .map(|input| ProjectFile {
-            module: module_name(&input.shown),
-            unit: input.unit.clone(),
-        })
-        .collect();
-    let hits = secrev_taint::analyze(&settings.models, &files);
+    let mut loaded = Vec::new();
+    let mut light = Vec::new();
+    for file in files {
+        match file {
+            TaintFile::Loaded(input) => loaded.push(input),
+            TaintFile::Light(file) => light.push(Some(file)),
+        }
+    }
+    if loaded.is_empty() {
+        return Vec::new();
+    }
+    let index = ModuleIndex::new(&light);
+    let mut rounds = 0;
+    let outcome = loop {
+        let project: Vec<ProjectFile> = loaded
+            .iter()
+            .map(|input| ProjectFile {
+                module: module_name(&input.shown),
+                unit: input.unit.clone(),
+            })
+            .collect();
+        let outcome = secrev_taint::analyze(&settings.models, &project);
+        rounds += 1;
+        if rounds > MAX_LOAD_ROUNDS {
+            break outcome;
+        }
+        // Files defining functions the analysed code calls...
+        let mut wanted: BTreeSet<usize> = outcome
+            .unresolved_calls
+            .iter()
+            .flat_map(|name| index.named_by(name))
+            .filter(|&i| light[i].is_some())
+            .collect();
+        // ...and files calling functions that return source data.
+        let returning: Vec<String> = outcome
+            .returns_sources
+            .iter()
+            .map(|&i| module_name(&loaded[i].shown))
+            .filter(|m| !m.is_empty())
+            .collect();
+        if !returning.is_empty() {
+            wanted.extend(light.iter().enumerate().filter_map(|(i, l)| {
+                l.as_ref()?
+                    .imports
+                    .iter()
+                    .any(|import| returning.iter().any(|m| names_module(import, m)))
+                    .then_some(i)
+            }));
+        }
+        if load_into(&wanted, &mut light, &mut loaded, settings) == 0 {
+            break outcome;
+        }
+    };
+    let inputs = loaded.as_slice();
+    let hits = outcome.hits;
     let files = Files {
         inputs,
         indexes: inputs.iter().map(|_| OnceCell::new()).collect(),
@@ -221,6 +422,16 @@ fn lower(severity: Severity) -> Severity {
 #[cfg(test)]
 mod tests {
     use super::module_name;
+
+    #[test]
+    fn imports_name_modules_by_trailing_packages() {
+        use super::names_module;
+        assert!(names_module("app.db.find_user", "proj.app.db"));
+        assert!(names_module(".helpers.run", "pkg.helpers"));
+        assert!(names_module("app.db", "app.db"));
+        assert!(!names_module("app.db", "app.dbx"));
+        assert!(!names_module("os.path", "proj.app.db"));
+    }
 
     #[test]
     fn module_names_follow_package_directories() {

@@ -6,7 +6,7 @@
 //! [`EdgeKind::Exception`] edges to the handlers. Block [`ENTRY`] starts the function and block
 //! [`EXIT`] is where every `return`, uncaught `raise` and fall-through ends.
 
-use crate::Value;
+use crate::{Call, Value, ValueKind};
 use compact_str::CompactString;
 use secrev_core::ByteSpan;
 use std::sync::Arc;
@@ -103,6 +103,28 @@ impl Cfg {
         preds
     }
 
+    /// Calls `visit` on every call in the graph's statements, nested calls included.
+    pub fn for_each_call(&self, visit: &mut impl FnMut(&Call)) {
+        self.any_value(&mut |value| {
+            if let ValueKind::Call(call) = &value.kind {
+                visit(call);
+            }
+            false
+        });
+    }
+
+    /// Whether `test` holds for any value in the graph's statements, nested values included
+    /// (not the values names were bound to elsewhere).
+    pub fn any_value(&self, test: &mut impl FnMut(&Value) -> bool) -> bool {
+        self.blocks
+            .iter()
+            .flat_map(|b| &b.stmts)
+            .any(|stmt| match stmt {
+                Stmt::Assign { value, .. } | Stmt::Eval(value) => any_in(value, test),
+                Stmt::Return { value, .. } => value.as_ref().is_some_and(|v| any_in(v, test)),
+            })
+    }
+
     /// Block ids in reverse post-order from [`ENTRY`]: every block comes after the blocks that
     /// reach it, loops aside. Unreachable blocks are left out.
     pub fn reverse_postorder(&self) -> Vec<BlockId> {
@@ -128,5 +150,40 @@ impl Cfg {
         }
         order.reverse();
         order
+    }
+}
+
+fn any_in(value: &Value, test: &mut impl FnMut(&Value) -> bool) -> bool {
+    if test(value) {
+        return true;
+    }
+    match &value.kind {
+        ValueKind::Call(call) => {
+            call.callee
+                .receiver
+                .as_deref()
+                .is_some_and(|r| any_in(r, test))
+                || call.args.iter().any(|a| any_in(a, test))
+                || call.keywords.iter().any(|k| any_in(&k.value, test))
+        }
+        ValueKind::Ref {
+            base: Some(base), ..
+        } => any_in(base, test),
+        ValueKind::Build { parts, .. } => parts.iter().any(|part| match part {
+            crate::Part::Hole(hole) => any_in(hole, test),
+            crate::Part::Lit(_) => false,
+        }),
+        ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
+            items.iter().any(|i| any_in(i, test))
+        }
+        ValueKind::Dict(entries) => entries
+            .iter()
+            .any(|(key, item)| key.as_ref().is_some_and(|k| any_in(k, test)) || any_in(item, test)),
+        ValueKind::Operation { operands, .. } => operands.iter().any(|o| any_in(o, test)),
+        ValueKind::Comprehension { bindings, elements } => {
+            bindings.iter().any(|(_, v)| any_in(v, test))
+                || elements.iter().any(|e| any_in(e, test))
+        }
+        _ => false,
     }
 }

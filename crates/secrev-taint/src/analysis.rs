@@ -5,6 +5,7 @@ use crate::kinds::{self, Kind, KindSet, ALL_KINDS};
 use crate::label::{Label, Origin, Step, Taint, Trace, APPROXIMATE, NORMALIZED};
 use crate::model::{Active, Checks, Condition, Flow, Models, SinkTarget, Source};
 use crate::state::State;
+use compact_str::format_compact;
 use secrev_core::ByteSpan;
 use secrev_ir::{
     BuildKind, Call, CompactString, EdgeKind, Function, FunctionKind, Part, Place, Stmt, Value,
@@ -192,7 +193,7 @@ impl Analysis<'_, '_> {
             },
             sanitized: 0,
             flags: 0,
-            trace: Trace::start(self.step(span, format!("source: {}", source.label))),
+            trace: Trace::start(self.step(span, format_compact!("source: {}", source.label))),
         })
     }
 
@@ -211,32 +212,14 @@ impl Analysis<'_, '_> {
                 origin: Origin::Param(i as u16),
                 sanitized: 0,
                 flags: 0,
-                trace: Trace::start(self.step(param.span, format!("parameter `{}`", param.name))),
+                trace: Trace::start(
+                    self.step(param.span, format_compact!("parameter `{}`", param.name)),
+                ),
             };
             state.set(&param.name, Taint::of(label), false);
         }
         let models = self.inputs.models;
-        for handler in &models.handlers {
-            if !self.inputs.active.allows(handler.gate) {
-                continue;
-            }
-            let by_decorator = handler.decorator.as_ref().is_some_and(|glob| {
-                function.decorators.iter().any(|d| {
-                    let name = match &d.kind {
-                        ValueKind::Call(call) => call.callee.qualname.as_deref(),
-                        _ => d.qualname(),
-                    };
-                    name.is_some_and(|n| glob.matches(n))
-                })
-            });
-            let has = |name: &str| function.params.iter().any(|p| p.name == name);
-            let by_parameter = handler
-                .parameter
-                .as_deref()
-                .is_some_and(|p| has(p) && handler.with_parameter.as_deref().is_none_or(has));
-            if !by_decorator && !by_parameter {
-                continue;
-            }
+        for (handler, by_decorator) in models.handlers_of(function, self.inputs.active) {
             self.return_sink = self.return_sink.or(handler.return_sink);
             for (i, param) in function.params.iter().enumerate() {
                 if method && i == 0 {
@@ -248,7 +231,11 @@ impl Analysis<'_, '_> {
                     (Some(members), true) => {
                         state.set(&param.name, Taint::clean(), false);
                         for member in members {
-                            state.set(&format!("{}.{member}", param.name), taint.clone(), false);
+                            state.set(
+                                &format_compact!("{}.{member}", param.name),
+                                taint.clone(),
+                                false,
+                            );
                         }
                     }
                     (None, true) => state.set(&param.name, taint, false),
@@ -357,7 +344,10 @@ impl Analysis<'_, '_> {
                 let taint = if taint.is_clean() {
                     taint
                 } else {
-                    taint.step(&self.step(target.span, format!("assigned to `{}`", target.path)))
+                    taint.step(&self.step(
+                        target.span,
+                        format_compact!("assigned to `{}`", target.path),
+                    ))
                 };
                 state.set(&target.path, taint, target.weak);
                 true
@@ -595,7 +585,8 @@ impl Analysis<'_, '_> {
                 if let Some(path) = place(receiver) {
                     let mut added = inputs.all_arguments();
                     if !added.is_clean() {
-                        added = added.step(&self.step(call.span, format!("stored in `{path}`")));
+                        added = added
+                            .step(&self.step(call.span, format_compact!("stored in `{path}`")));
                         state.set(&path, added, true);
                     }
                 }
@@ -626,7 +617,7 @@ impl Analysis<'_, '_> {
         // A member seeded as a source, called (`request.get_full_path()`).
         if let (Some(method), Some(receiver)) = (method, &call.callee.receiver) {
             if let Some(path) = place(receiver) {
-                let member = format!("{path}.{method}");
+                let member = format_compact!("{path}.{method}");
                 if let Some(taint) = state.get_exact(&member) {
                     return taint.clone();
                 }
@@ -681,7 +672,7 @@ impl Analysis<'_, '_> {
         inputs: &CallTaint,
         offset: usize,
     ) -> Taint {
-        let note = format!("passed to `{}`", call.callee.text);
+        let note = format_compact!("passed to `{}`", call.callee.text);
         let step = self.step(call.span, note);
         let argument = |param: u16| -> Taint {
             let param = usize::from(param);
@@ -792,7 +783,7 @@ impl Analysis<'_, '_> {
         let site = Site {
             file: self.inputs.file,
             span: call.span,
-            what: format!("`{}`", call_display(call)).into(),
+            what: format_compact!("`{}`", call_display(call)).into(),
         };
         for (kind, taint) in reached {
             self.reach(kind, &site, &taint);
@@ -832,7 +823,7 @@ impl Analysis<'_, '_> {
         let site = Site {
             file: self.inputs.file,
             span: target.span,
-            what: format!("`{}`", target.path).into(),
+            what: format_compact!("`{}`", target.path).into(),
         };
         for kind in reached {
             self.reach(kind, &site, taint);
@@ -844,7 +835,7 @@ impl Analysis<'_, '_> {
         let step = Step {
             file: site.file,
             span: site.span,
-            note: format!("reaches {}", site.what).into(),
+            note: format_compact!("reaches {}", site.what).into(),
         };
         for label in taint.labels() {
             if kinds::has(label.sanitized, kind) {
@@ -1063,11 +1054,11 @@ fn html_body(value: &Value) -> Option<&Value> {
 }
 
 /// The canonical access path of a value that is read from one (`name`, `obj.attr`, `d[key]`).
-pub(crate) fn place(value: &Value) -> Option<String> {
+pub(crate) fn place(value: &Value) -> Option<CompactString> {
     match &value.kind {
         ValueKind::Ref {
             path, base: None, ..
-        } => Some(path.to_string()),
+        } => Some(path.clone()),
         ValueKind::Operation { op: "[]", operands } => match operands.as_slice() {
             [base, key] => subscript_path(base, key),
             _ => None,
@@ -1077,17 +1068,17 @@ pub(crate) fn place(value: &Value) -> Option<String> {
 }
 
 /// The access path of `base[key]` for a constant key.
-fn subscript_path(base: &Value, key: &Value) -> Option<String> {
+fn subscript_path(base: &Value, key: &Value) -> Option<CompactString> {
     let base = place(base)?;
     match (key.as_str(), key.as_int()) {
-        (Some(key), _) => Some(format!("{base}[{key}]")),
-        (None, Some(i)) => Some(format!("{base}[{i}]")),
+        (Some(key), _) => Some(format_compact!("{base}[{key}]")),
+        (None, Some(i)) => Some(format_compact!("{base}[{i}]")),
         _ => None,
     }
 }
 
 /// The access paths a checked value reads, with the values read there.
-fn places_in(value: &Value, out: &mut Vec<(String, Value)>, depth: usize) {
+fn places_in(value: &Value, out: &mut Vec<(CompactString, Value)>, depth: usize) {
     if depth > 8 {
         return;
     }

@@ -20,11 +20,27 @@ pub use label::{Step, Trace, APPROXIMATE};
 pub use model::{Models, Threat};
 pub use project::ProjectFile;
 
-/// Analyses the project and returns, for each sink reached by untrusted data, the strongest
-/// evidence: a remote source over a local one, a modelled path over a guessed one, the shorter
-/// trace. Sorted by file, position and kind.
-pub fn analyze(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
-    let mut hits = project::analyze_project(models, files);
+/// What the analysis of a project found.
+pub struct Outcome {
+    /// For each sink reached by untrusted data, the strongest evidence: a remote source over a
+    /// local one, a modelled path over a guessed one, the shorter trace. Sorted by file,
+    /// position and kind.
+    pub hits: Vec<Hit>,
+    /// Files (by index) with a function that returns data from a source: files that call it
+    /// can reach sinks with that data, so they belong in the analysis too.
+    pub returns_sources: Vec<usize>,
+    /// Qualified names the analysed functions call that name no function of the files
+    /// analysed: if a scanned file defines one, it belongs in the analysis.
+    pub unresolved_calls: Vec<String>,
+}
+
+/// Analyses the project.
+pub fn analyze(models: &Models, files: &[ProjectFile]) -> Outcome {
+    let project::Found {
+        mut hits,
+        returning: returns_sources,
+        unresolved: unresolved_calls,
+    } = project::analyze_project(models, files);
     hits.sort_by(|a, b| {
         (a.site.file, a.site.span.start, a.site.span.end, a.kind)
             .cmp(&(b.site.file, b.site.span.start, b.site.span.end, b.kind))
@@ -33,5 +49,9 @@ pub fn analyze(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
             .then_with(|| a.trace.len.cmp(&b.trace.len))
     });
     hits.dedup_by(|a, b| (a.site.file, a.site.span, a.kind) == (b.site.file, b.site.span, b.kind));
-    hits
+    Outcome {
+        hits,
+        returns_sources,
+        unresolved_calls,
+    }
 }

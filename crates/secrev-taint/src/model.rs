@@ -569,6 +569,70 @@ impl Models {
             .find(|p| active.allows(p.gate) && p.callee.matches(qualname, method))
     }
 
+    /// The handlers a function is, each with whether it was recognised by its decorator (then
+    /// all its parameters are request data) rather than by a parameter name.
+    pub fn handlers_of<'m>(
+        &'m self,
+        function: &secrev_ir::Function,
+        active: &Active,
+    ) -> Vec<(&'m Handler, bool)> {
+        let mut found = Vec::new();
+        for handler in &self.handlers {
+            if !active.allows(handler.gate) {
+                continue;
+            }
+            let by_decorator = handler.decorator.as_ref().is_some_and(|glob| {
+                function.decorators.iter().any(|d| {
+                    let name = match &d.kind {
+                        secrev_ir::ValueKind::Call(call) => call.callee.qualname.as_deref(),
+                        _ => d.qualname(),
+                    };
+                    name.is_some_and(|n| glob.matches(n))
+                })
+            });
+            let has = |name: &str| function.params.iter().any(|p| p.name == name);
+            let by_parameter = handler
+                .parameter
+                .as_deref()
+                .is_some_and(|p| has(p) && handler.with_parameter.as_deref().is_none_or(has));
+            if by_decorator || by_parameter {
+                found.push((handler, by_decorator));
+            }
+        }
+        found
+    }
+
+    /// Whether a file reads any source or defines a request handler: only such files, the
+    /// files they call into and the files that call functions returning their data can take
+    /// part in a finding.
+    pub fn has_sources(&self, unit: &secrev_ir::Unit) -> bool {
+        let active = self.active(|m| unit.imports_module(m));
+        unit.functions
+            .iter()
+            .any(|function| self.function_has_sources(function, &active))
+    }
+
+    /// Whether a function reads a source or is a request handler.
+    pub fn function_has_sources(&self, function: &secrev_ir::Function, active: &Active) -> bool {
+        !self.handlers_of(function, active).is_empty()
+            || function.cfg.any_value(&mut |value| match &value.kind {
+                secrev_ir::ValueKind::Ref { path, qualname, .. } => {
+                    qualname
+                        .as_deref()
+                        .is_some_and(|q| self.reference_source(q, active).is_some())
+                        || self.path_source(path, active).is_some()
+                }
+                secrev_ir::ValueKind::Call(call) => {
+                    let qualname = call.qualname();
+                    let method = call.callee.method.as_deref();
+                    self.call_source(qualname, method, active).is_some()
+                        || (!qualname.is_empty()
+                            && self.reference_source(qualname, active).is_some())
+                }
+                _ => false,
+            })
+    }
+
     /// Whether a call to this qualified name never returns.
     pub fn is_exit(&self, qualname: &str) -> bool {
         !qualname.is_empty() && self.exits.iter().any(|glob| glob.matches(qualname))

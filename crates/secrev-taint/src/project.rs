@@ -5,7 +5,7 @@
 use crate::analysis::{self, Hit, Inputs, Summary, Target};
 use crate::model::{Active, Models};
 use rayon::prelude::*;
-use secrev_ir::{Call, Function, FunctionKind, Op, Unit, ValueKind};
+use secrev_ir::{Call, Function, FunctionKind, Unit, ValueKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -142,8 +142,18 @@ impl<'p> Project<'p> {
     }
 }
 
-/// Runs the analysis over every function of the project and returns what reaches sinks.
-pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
+/// What the project-wide pass found.
+pub struct Found {
+    pub hits: Vec<Hit>,
+    /// Files with functions that return data from a source (their callers elsewhere see it).
+    pub returning: Vec<usize>,
+    /// Qualified names called from analysed functions that name no function of the project:
+    /// functions of files not (yet) in the analysis, or of libraries.
+    pub unresolved: Vec<String>,
+}
+
+/// Runs the analysis over every function of the project that can see source data.
+pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
     let project = Project::new(files);
     let count = project.functions.len();
     let active: Vec<Active> = files
@@ -158,13 +168,11 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
             let function = project.function(id);
             let file = project.functions[id].file;
             let mut targets = HashMap::new();
-            for op in &function.ops {
-                if let Op::Call(call) = op {
-                    if let Some(target) = project.resolve(file, function, call) {
-                        targets.insert((call.span.start, call.span.end), target);
-                    }
+            function.cfg.for_each_call(&mut |call| {
+                if let Some(target) = project.resolve(file, function, call) {
+                    targets.insert((call.span.start, call.span.end), target);
                 }
-            }
+            });
             targets
         })
         .collect();
@@ -201,17 +209,119 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
                 })
                 .collect()
         };
+
+    // Only functions that can see source data need analysing: those that read a source, what
+    // they call (transitively), and the callers of functions that return source data.
+    let mut relevant: Vec<bool> = (0..count)
+        .into_par_iter()
+        .map(|id| {
+            let at = project.functions[id];
+            models.function_has_sources(project.function(id), &active[at.file as usize])
+        })
+        .collect();
+    let mut analysed = vec![false; count];
+    let mut frontier: Vec<usize> = (0..count).filter(|&id| relevant[id]).collect();
+    for _ in 0..MAX_ROUNDS {
+        add_callees(&mut frontier, &mut relevant, &targets);
+        if frontier.is_empty() {
+            break;
+        }
+        analyse_in_order(
+            &frontier,
+            &levels,
+            &callers,
+            &run,
+            &mut summaries,
+            &mut hits,
+            &mut analysed,
+        );
+        // Callers of functions that now return source data see it too.
+        let mut next: Vec<usize> = frontier
+            .iter()
+            .filter(|&&id| returns_source(&summaries[id]))
+            .flat_map(|&id| callers[id].iter().copied())
+            .filter(|&caller| !relevant[caller])
+            .collect();
+        next.sort_unstable();
+        next.dedup();
+        for &id in &next {
+            relevant[id] = true;
+        }
+        frontier = next;
+    }
+    let mut returning: Vec<usize> = (0..count)
+        .filter(|&id| returns_source(&summaries[id]))
+        .map(|id| project.functions[id].file as usize)
+        .collect();
+    returning.dedup();
+    let mut unresolved: Vec<String> = (0..count)
+        .filter(|&id| relevant[id])
+        .flat_map(|id| {
+            let mut names = Vec::new();
+            project.function(id).cfg.for_each_call(&mut |call| {
+                let qualname = call.qualname();
+                if !qualname.is_empty()
+                    && !qualname.starts_with("builtins.")
+                    && !targets[id].contains_key(&(call.span.start, call.span.end))
+                {
+                    names.push(qualname.to_owned());
+                }
+            });
+            names
+        })
+        .collect();
+    unresolved.sort_unstable();
+    unresolved.dedup();
+    Found {
+        hits: hits.into_iter().flatten().collect(),
+        returning,
+        unresolved,
+    }
+}
+
+type Run<'r> = dyn Fn(&[usize], &[Option<Arc<Summary>>]) -> Vec<(usize, analysis::Outcome)> + 'r;
+
+/// Adds to `frontier` (and marks relevant) every function its functions call, transitively.
+fn add_callees(
+    frontier: &mut Vec<usize>,
+    relevant: &mut [bool],
+    targets: &[HashMap<(u32, u32), Target>],
+) {
+    let mut at = 0;
+    while at < frontier.len() {
+        let id = frontier[at];
+        at += 1;
+        for target in targets[id].values() {
+            if !relevant[target.function] {
+                relevant[target.function] = true;
+                frontier.push(target.function);
+            }
+        }
+    }
+    frontier.sort_unstable();
+    frontier.dedup();
+}
+
+/// Analyses `ids` callees first; then re-analyses callers that saw a summary which changed
+/// afterwards (recursion, or chains deeper than the level cap), for a few rounds.
+fn analyse_in_order(
+    ids: &[usize],
+    levels: &[usize],
+    callers: &[Vec<usize>],
+    run: &Run,
+    summaries: &mut [Option<Arc<Summary>>],
+    hits: &mut [Vec<Hit>],
+    analysed: &mut [bool],
+) {
     let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); MAX_LEVEL + 1];
-    for (id, level) in levels.iter().enumerate() {
-        by_level[*level].push(id);
+    for &id in ids {
+        by_level[levels[id]].push(id);
     }
     let mut changed_late: Vec<usize> = Vec::new();
-    let mut analysed = vec![false; count];
     for ids in &by_level {
-        for (id, outcome) in run(ids, &summaries) {
-            let changed = store(&mut summaries, &mut hits, id, outcome);
+        for (id, outcome) in run(ids, summaries) {
+            let changed = store(summaries, hits, id, outcome);
             analysed[id] = true;
-            // A caller analysed before this (recursion, or a level cap) saw an older summary.
             if changed && callers[id].iter().any(|&c| analysed[c] && c != id) {
                 changed_late.push(id);
             }
@@ -221,6 +331,7 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
         let mut dirty: Vec<usize> = changed_late
             .iter()
             .flat_map(|&id| callers[id].iter().copied())
+            .filter(|&c| analysed[c])
             .collect();
         dirty.sort_unstable();
         dirty.dedup();
@@ -228,13 +339,21 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Vec<Hit> {
             break;
         }
         changed_late.clear();
-        for (id, outcome) in run(&dirty, &summaries) {
-            if store(&mut summaries, &mut hits, id, outcome) {
+        for (id, outcome) in run(&dirty, summaries) {
+            if store(summaries, hits, id, outcome) {
                 changed_late.push(id);
             }
         }
     }
-    hits.into_iter().flatten().collect()
+}
+
+fn returns_source(summary: &Option<Arc<Summary>>) -> bool {
+    summary.as_ref().is_some_and(|s| {
+        s.returns
+            .labels()
+            .iter()
+            .any(|l| matches!(l.origin, crate::label::Origin::Source { .. }))
+    })
 }
 
 /// Records an analysis outcome; true when the function's summary changed.

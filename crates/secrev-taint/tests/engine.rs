@@ -15,6 +15,7 @@ fn findings(files: &[(&str, &str)]) -> Vec<(&'static str, usize, String)> {
         })
         .collect();
     analyze(&models, &project)
+        .hits
         .into_iter()
         .map(|hit| {
             let source = files[hit.site.file as usize].1;
