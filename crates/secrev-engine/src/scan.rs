@@ -59,7 +59,7 @@ pub fn scan(
             .collect::<Vec<_>>();
         let inputs: Vec<TaintFile> = per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
         let taint = if inputs.is_empty() {
-            Ok(Vec::new())
+            Ok(Default::default())
         } else {
             catch_unwind(AssertUnwindSafe(|| taint_findings(inputs, settings)))
         };
@@ -85,7 +85,10 @@ pub fn scan(
         outcome.diagnostics.extend(file.diagnostics);
     }
     match taint {
-        Ok(findings) => outcome.findings.extend(findings),
+        Ok(taint) => {
+            outcome.findings.retain(|f| !taint.settles(f));
+            outcome.findings.extend(taint.findings);
+        }
         Err(_) => outcome.diagnostics.push(Diagnostic {
             path: String::new(),
             kind: DiagnosticKind::Internal,

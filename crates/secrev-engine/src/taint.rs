@@ -185,7 +185,7 @@ const MAX_LOAD_ROUNDS: usize = 8;
 /// Findings of the taint rules over the scanned files. The files that read sources are
 /// analysed first; then, round by round, the files defining functions they call and the files
 /// calling their functions that return source data join, until no more files join.
-pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Vec<Finding> {
+pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> TaintFindings {
     let rules = taint_rules(settings);
     let mut loaded = Vec::new();
     let mut light = Vec::new();
@@ -196,7 +196,7 @@ pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Vec<
         }
     }
     if loaded.is_empty() {
-        return Vec::new();
+        return TaintFindings::default();
     }
     let index = ModuleIndex::new(&light);
     let mut rounds = 0;
@@ -241,18 +241,48 @@ pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Vec<
         }
     };
     let inputs = loaded.as_slice();
-    let hits = outcome.hits;
     let files = Files {
         inputs,
         indexes: inputs.iter().map(|_| OnceCell::new()).collect(),
     };
-    hits.iter()
+    let findings = outcome
+        .hits
+        .iter()
         .filter_map(|hit| {
             let kind = kinds::kind_name(hit.kind);
             let (rule, spec) = rules.iter().find(|(_, spec)| spec.kind == kind)?;
             to_finding(hit, rule, spec, &files, settings)
         })
-        .collect()
+        .collect();
+    let covered = outcome
+        .covered
+        .iter()
+        .filter_map(|&(file, span)| {
+            let (path, span) = files.resolve(file as u32, span)?;
+            Some((path.to_owned(), span.start.line, span.end.line))
+        })
+        .collect();
+    TaintFindings { findings, covered }
+}
+
+/// What the taint analysis reports to the scan.
+#[derive(Default)]
+pub(crate) struct TaintFindings {
+    pub findings: Vec<Finding>,
+    /// Functions (path, first and last line) whose data flow the analysis followed.
+    pub covered: Vec<(String, u32, u32)>,
+}
+
+impl TaintFindings {
+    /// Whether a pattern rule's finding is settled by the taint analysis: the rule has a taint
+    /// counterpart, and the finding lies in a function the analysis followed (there it reports
+    /// what is reachable, and a guess from the pattern is only noise).
+    pub(crate) fn settles(&self, finding: &Finding) -> bool {
+        secrev_rules::registry::superseded_by_taint(&finding.rule_id)
+            && self.covered.iter().any(|(path, first, last)| {
+                *path == finding.path && (*first..=*last).contains(&finding.span.start.line)
+            })
+    }
 }
 
 /// The scanned files, with line indexes computed for those that get reported.

@@ -85,6 +85,9 @@ struct SarifResult {
     locations: Value,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Value>,
+    /// For data-flow findings: one thread flow from the source to the sink.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<Value>,
     partial_fingerprints: Value,
     properties: Value,
 }
@@ -189,6 +192,7 @@ fn result(f: &Finding, rules: &[RuleInfo]) -> SarifResult {
                 })
             })
             .collect(),
+        code_flows: code_flows(f),
         partial_fingerprints: json!({ "secrevFingerprint/v1": f.fingerprint }),
         properties: json!({
             "cwe": f.cwe,
@@ -198,6 +202,26 @@ fn result(f: &Finding, rules: &[RuleInfo]) -> SarifResult {
             "confidence": f.confidence,
         }),
     }
+}
+
+/// The `codeFlows` of a data-flow finding: its trace as one thread flow.
+fn code_flows(f: &Finding) -> Vec<Value> {
+    if f.trace.is_empty() {
+        return Vec::new();
+    }
+    let locations: Vec<Value> = f
+        .trace
+        .iter()
+        .map(|step| {
+            json!({
+                "location": {
+                    "physicalLocation": physical_location(&step.path, step.span),
+                    "message": { "text": step.message },
+                }
+            })
+        })
+        .collect();
+    vec![json!({ "threadFlows": [{ "locations": locations }] })]
 }
 
 /// A `notification` for one diagnostic.

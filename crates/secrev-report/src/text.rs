@@ -105,6 +105,20 @@ fn write_finding(
     } else {
         writeln!(out, "  why: {}", clean(&f.message))?;
     }
+    if !f.trace.is_empty() {
+        writeln!(out, "  {}", paint.bold("data flow:"))?;
+        for (i, step) in f.trace.iter().enumerate() {
+            writeln!(
+                out,
+                "    {}. {}:{}:{} {}",
+                i + 1,
+                clean(&step.path),
+                step.span.start.line,
+                step.span.start.column,
+                clean(&step.message)
+            )?;
+        }
+    }
     writeln!(out, "  {} {}", paint.bold("fix:"), clean(&f.fix))?;
     writeln!(
         out,

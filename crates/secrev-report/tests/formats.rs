@@ -6,7 +6,7 @@
 
 use secrev_core::{
     Category, Confidence, Diagnostic, DiagnosticKind, Finding, Position, RelatedLocation, RuleDocs,
-    RuleInfo, Severity, Span,
+    RuleInfo, Severity, Span, TraceStep,
 };
 use secrev_report::{render, Format, RenderOptions, ScanReport, Summary, NO_DEFECTS};
 use serde_json::Value;
@@ -79,6 +79,31 @@ fn findings() -> Vec<Finding> {
         span: span((15, 12), (15, 32)),
         message: "the check".into(),
     });
+    let mut shell = finding(
+        "PY101",
+        "subprocess call with shell=True",
+        78,
+        707,
+        Category::Injection,
+        Severity::High,
+        Confidence::High,
+        SAMPLE,
+        span((7, 12), (7, 49)),
+        "`user_cmd`, a parameter, reaches a shell command line",
+        "pass the command as a list, e.g. `subprocess.call([\"ls\", arg])`, and drop shell=True",
+    );
+    shell.trace = vec![
+        TraceStep {
+            path: SAMPLE.into(),
+            span: span((6, 9), (6, 17)),
+            message: "parameter `user_cmd`".into(),
+        },
+        TraceStep {
+            path: SAMPLE.into(),
+            span: span((7, 12), (7, 49)),
+            message: "reaches `subprocess.call`".into(),
+        },
+    ];
     vec![
         finding(
             "PY999",
@@ -93,19 +118,7 @@ fn findings() -> Vec<Finding> {
             "the source file is gone, so there is no excerpt",
             "nothing to fix",
         ),
-        finding(
-            "PY101",
-            "subprocess call with shell=True",
-            78,
-            707,
-            Category::Injection,
-            Severity::High,
-            Confidence::High,
-            SAMPLE,
-            span((7, 12), (7, 49)),
-            "`user_cmd`, a parameter, reaches a shell command line",
-            "pass the command as a list, e.g. `subprocess.call([\"ls\", arg])`, and drop shell=True",
-        ),
+        shell,
         finding(
             "PY201",
             "yaml.load without a safe loader",

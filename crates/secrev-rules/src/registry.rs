@@ -24,6 +24,19 @@ pub fn is_opt_in(rule: &Rule) -> bool {
     OPT_IN.contains(&rule.info.id)
 }
 
+/// Pattern rules with a taint counterpart (PY801 for commands, PY802 for code, PY803 for SQL):
+/// they report a dangerous call on a value whose origin they cannot see. Where the taint
+/// analysis follows the data (a function that reads request data, or one it flows into), its
+/// verdict replaces theirs; elsewhere they remain the only signal.
+const SUPERSEDED_BY_TAINT: &[&str] = &[
+    "PY101", "PY102", "PY103", "PY104", "PY106", "PY107", "PY108", "PY109", "PY110",
+];
+
+/// Whether the taint analysis settles this pattern rule's findings where it follows the data.
+pub fn superseded_by_taint(id: &str) -> bool {
+    SUPERSEDED_BY_TAINT.contains(&id)
+}
+
 /// The rule with this id or name, if any.
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {
     all()

@@ -783,7 +783,7 @@ impl Analysis<'_, '_> {
         let site = Site {
             file: self.inputs.file,
             span: call.span,
-            what: format_compact!("`{}`", call_display(call)).into(),
+            what: format_compact!("`{}`", call_display(call)),
         };
         for (kind, taint) in reached {
             self.reach(kind, &site, &taint);
@@ -823,7 +823,7 @@ impl Analysis<'_, '_> {
         let site = Site {
             file: self.inputs.file,
             span: target.span,
-            what: format_compact!("`{}`", target.path).into(),
+            what: format_compact!("`{}`", target.path),
         };
         for kind in reached {
             self.reach(kind, &site, taint);
@@ -835,7 +835,7 @@ impl Analysis<'_, '_> {
         let step = Step {
             file: site.file,
             span: site.span,
-            note: format_compact!("reaches {}", site.what).into(),
+            note: format_compact!("reaches {}", site.what),
         };
         for label in taint.labels() {
             if kinds::has(label.sanitized, kind) {
@@ -894,19 +894,18 @@ impl Analysis<'_, '_> {
                         self.refine_inner(state, part, taken, depth + 1);
                     }
                 }
-                ("in", [item, container], true) | ("not in", [item, container], false) => {
-                    if self.is_allow_list(state, container) {
-                        self.validate(state, item, ALL_KINDS);
-                    }
+                ("in", [item, container], true) | ("not in", [item, container], false)
+                    if self.is_allow_list(state, container) =>
+                {
+                    self.validate(state, item, ALL_KINDS);
                 }
                 // `if ".." in name: abort()`: past the test, the name has no traversal in it.
-                ("in", [needle, haystack], false) | ("not in", [needle, haystack], true) => {
+                ("in", [needle, haystack], false) | ("not in", [needle, haystack], true)
                     if needle
                         .as_str()
-                        .is_some_and(|s| s.contains("..") || s == "/" || s == "\\")
-                    {
-                        self.validate(state, haystack, kind_bit("path-injection"));
-                    }
+                        .is_some_and(|s| s.contains("..") || s == "/" || s == "\\") =>
+                {
+                    self.validate(state, haystack, kind_bit("path-injection"));
                 }
                 ("==" | "is", [a, b], true) | ("!=" | "is not", [a, b], false) => {
                     if b.is_constant() {

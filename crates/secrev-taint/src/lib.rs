@@ -32,6 +32,9 @@ pub struct Outcome {
     /// Qualified names the analysed functions call that name no function of the files
     /// analysed: if a scanned file defines one, it belongs in the analysis.
     pub unresolved_calls: Vec<String>,
+    /// Functions (file index and span) the analysis followed data through: where it reports
+    /// nothing, no source reaches a sink, so pattern rules need not guess.
+    pub covered: Vec<(usize, secrev_core::ByteSpan)>,
 }
 
 /// Analyses the project.
@@ -40,6 +43,7 @@ pub fn analyze(models: &Models, files: &[ProjectFile]) -> Outcome {
         mut hits,
         returning: returns_sources,
         unresolved: unresolved_calls,
+        covered,
     } = project::analyze_project(models, files);
     hits.sort_by(|a, b| {
         (a.site.file, a.site.span.start, a.site.span.end, a.kind)
@@ -53,5 +57,6 @@ pub fn analyze(models: &Models, files: &[ProjectFile]) -> Outcome {
         hits,
         returns_sources,
         unresolved_calls,
+        covered,
     }
 }

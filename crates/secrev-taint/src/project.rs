@@ -150,6 +150,9 @@ pub struct Found {
     /// Qualified names called from analysed functions that name no function of the project:
     /// functions of files not (yet) in the analysis, or of libraries.
     pub unresolved: Vec<String>,
+    /// The functions (not module or class bodies) the analysis followed data through, as file
+    /// and span: there, what reaches a sink is known.
+    pub covered: Vec<(usize, secrev_core::ByteSpan)>,
 }
 
 /// Runs the analysis over every function of the project that can see source data.
@@ -272,10 +275,19 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
         .collect();
     unresolved.sort_unstable();
     unresolved.dedup();
+    let covered = (0..count)
+        .filter(|&id| relevant[id])
+        .filter_map(|id| {
+            let function = project.function(id);
+            matches!(function.kind, FunctionKind::Function | FunctionKind::Method)
+                .then(|| (project.functions[id].file as usize, function.span))
+        })
+        .collect();
     Found {
         hits: hits.into_iter().flatten().collect(),
         returning,
         unresolved,
+        covered,
     }
 }
 
