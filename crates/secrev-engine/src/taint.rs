@@ -200,14 +200,29 @@ pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Tain
     }
     let index = ModuleIndex::new(&light);
     let mut rounds = 0;
-    let outcome = loop {
-        let project: Vec<ProjectFile> = loaded
+    let project_of = |loaded: &[TaintInput]| -> Vec<ProjectFile> {
+        loaded
             .iter()
             .map(|input| ProjectFile {
                 module: module_name(&input.shown),
                 unit: input.unit.clone(),
             })
-            .collect();
+            .collect()
+    };
+    let outcome = loop {
+        // Grow the project along calls first (resolution only), then analyse it once.
+        for _ in 0..MAX_LOAD_ROUNDS {
+            let called = secrev_taint::reachable_unresolved(&settings.models, &project_of(&loaded));
+            let wanted: BTreeSet<usize> = called
+                .iter()
+                .flat_map(|name| index.named_by(name))
+                .filter(|&i| light[i].is_some())
+                .collect();
+            if load_into(&wanted, &mut light, &mut loaded, settings) == 0 {
+                break;
+            }
+        }
+        let project = project_of(&loaded);
         let outcome = secrev_taint::analyze(&settings.models, &project);
         rounds += 1;
         if rounds > MAX_LOAD_ROUNDS {

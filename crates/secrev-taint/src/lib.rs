@@ -18,7 +18,7 @@ mod state;
 pub use analysis::{Hit, Site};
 pub use label::{Step, Trace, APPROXIMATE};
 pub use model::{Models, Threat};
-pub use project::ProjectFile;
+pub use project::{reachable_unresolved, ProjectFile};
 
 /// What the analysis of a project found.
 pub struct Outcome {

@@ -297,6 +297,8 @@ pub struct Models {
     gates: Vec<Vec<String>>,
     /// `reference` sources by qualified name.
     references: HashMap<String, Source>,
+    /// The first name of every `reference` source (`flask`, `sys`).
+    reference_roots: std::collections::HashSet<String>,
     /// `call` sources by qualified name.
     calls: Vec<(Glob, Source)>,
     /// `method` sources by method name.
@@ -311,13 +313,20 @@ pub struct Models {
     exits: Vec<Glob>,
 }
 
-/// Which model files apply to one scanned file, one bit per file.
+/// Which model files apply to one scanned file, one flag per file.
 #[derive(Debug, Clone)]
-pub struct Active(Vec<bool>);
+pub struct Active {
+    files: Vec<bool>,
+    /// Whether any `path` source applies: most files have none, and then paths need no lookup.
+    paths: bool,
+}
 
 impl Active {
     pub fn allows(&self, gate: Gate) -> bool {
-        self.0.get(usize::from(gate.0)).copied().unwrap_or(false)
+        self.files
+            .get(usize::from(gate.0))
+            .copied()
+            .unwrap_or(false)
     }
 }
 
@@ -356,6 +365,8 @@ impl Models {
             };
             match (row.reference, row.call, row.method, row.path) {
                 (Some(r), None, None, None) => {
+                    let root = r.split(['.', '(', '[']).next().unwrap_or(&r).to_owned();
+                    self.reference_roots.insert(root);
                     self.references.insert(r, source);
                 }
                 (None, Some(c), None, None) => self.calls.push((Glob::new(&c), source)),
@@ -471,17 +482,26 @@ impl Models {
 
     /// Which files' rows apply to a file with these imports.
     pub fn active(&self, imports_module: impl Fn(&str) -> bool) -> Active {
-        Active(
-            self.gates
-                .iter()
-                .map(|modules| modules.is_empty() || modules.iter().any(|m| imports_module(m)))
-                .collect(),
-        )
+        let files: Vec<bool> = self
+            .gates
+            .iter()
+            .map(|modules| modules.is_empty() || modules.iter().any(|m| imports_module(m)))
+            .collect();
+        let paths = self
+            .paths
+            .values()
+            .any(|s| files.get(usize::from(s.gate.0)).copied().unwrap_or(false));
+        Active { files, paths }
     }
 
     /// The `reference` source that a qualified name is, or is read from
     /// (`flask.request.args.get` is read from `flask.request.args`).
     pub fn reference_source(&self, qualname: &str, active: &Active) -> Option<&Source> {
+        // Most names come from modules no source lives in: one lookup settles them.
+        let root = qualname.split(['.', '(', '[']).next().unwrap_or(qualname);
+        if !self.reference_roots.contains(root) {
+            return None;
+        }
         let mut end = qualname.len();
         loop {
             let prefix = &qualname[..end];
@@ -519,7 +539,7 @@ impl Models {
 
     /// The `path` source this attribute path is or is read from (`self.rfile.read`).
     pub fn path_source(&self, path: &str, active: &Active) -> Option<&Source> {
-        if self.paths.is_empty() {
+        if !active.paths {
             return None;
         }
         let mut end = path.len();

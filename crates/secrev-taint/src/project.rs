@@ -155,17 +155,30 @@ pub struct Found {
     pub covered: Vec<(usize, secrev_core::ByteSpan)>,
 }
 
-/// Runs the analysis over every function of the project that can see source data.
-pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
+/// The qualified names that functions reading source data, and everything they call, call
+/// without the call resolving to a project function: what a file not yet in the project may
+/// define. Resolution only, no taint analysis: cheap enough to grow the project before
+/// analysing it.
+pub fn reachable_unresolved(models: &Models, files: &[ProjectFile]) -> Vec<String> {
     let project = Project::new(files);
-    let count = project.functions.len();
-    let active: Vec<Active> = files
+    let active = actives(models, files);
+    let targets = resolve_all(&project);
+    let mut relevant = sourced(models, &project, &active);
+    let mut frontier: Vec<usize> = (0..relevant.len()).filter(|&id| relevant[id]).collect();
+    add_callees(&mut frontier, &mut relevant, &targets);
+    unresolved_calls(&project, &targets, &relevant)
+}
+
+fn actives(models: &Models, files: &[ProjectFile]) -> Vec<Active> {
+    files
         .iter()
         .map(|f| models.active(|m| f.unit.imports_module(m)))
-        .collect();
+        .collect()
+}
 
-    // Resolve every call once; the call graph orders the analysis.
-    let targets: Vec<HashMap<(u32, u32), Target>> = (0..count)
+/// Every call's project target, per function, by the call's span.
+fn resolve_all(project: &Project) -> Vec<HashMap<(u32, u32), Target>> {
+    (0..project.functions.len())
         .into_par_iter()
         .map(|id| {
             let function = project.function(id);
@@ -178,7 +191,53 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
             });
             targets
         })
+        .collect()
+}
+
+/// Which functions read a source or handle requests.
+fn sourced(models: &Models, project: &Project, active: &[Active]) -> Vec<bool> {
+    (0..project.functions.len())
+        .into_par_iter()
+        .map(|id| {
+            let at = project.functions[id];
+            models.function_has_sources(project.function(id), &active[at.file as usize])
+        })
+        .collect()
+}
+
+fn unresolved_calls(
+    project: &Project,
+    targets: &[HashMap<(u32, u32), Target>],
+    relevant: &[bool],
+) -> Vec<String> {
+    let mut unresolved: Vec<String> = (0..relevant.len())
+        .filter(|&id| relevant[id])
+        .flat_map(|id| {
+            let mut names = Vec::new();
+            project.function(id).cfg.for_each_call(&mut |call| {
+                let qualname = call.qualname();
+                if !qualname.is_empty()
+                    && !qualname.starts_with("builtins.")
+                    && !targets[id].contains_key(&(call.span.start, call.span.end))
+                {
+                    names.push(qualname.to_owned());
+                }
+            });
+            names
+        })
         .collect();
+    unresolved.sort_unstable();
+    unresolved.dedup();
+    unresolved
+}
+
+/// Runs the analysis over every function of the project that can see source data.
+pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
+    let project = Project::new(files);
+    let count = project.functions.len();
+    let active = actives(models, files);
+    // Resolve every call once; the call graph orders the analysis.
+    let targets = resolve_all(&project);
     let mut callers: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (id, calls) in targets.iter().enumerate() {
         for target in calls.values() {
@@ -215,13 +274,7 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
 
     // Only functions that can see source data need analysing: those that read a source, what
     // they call (transitively), and the callers of functions that return source data.
-    let mut relevant: Vec<bool> = (0..count)
-        .into_par_iter()
-        .map(|id| {
-            let at = project.functions[id];
-            models.function_has_sources(project.function(id), &active[at.file as usize])
-        })
-        .collect();
+    let mut relevant = sourced(models, &project, &active);
     let mut analysed = vec![false; count];
     let mut frontier: Vec<usize> = (0..count).filter(|&id| relevant[id]).collect();
     for _ in 0..MAX_ROUNDS {
@@ -241,7 +294,7 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
         // Callers of functions that now return source data see it too.
         let mut next: Vec<usize> = frontier
             .iter()
-            .filter(|&&id| returns_source(&summaries[id]))
+            .filter(|&&id| returns_source(&summaries[id], false))
             .flat_map(|&id| callers[id].iter().copied())
             .filter(|&caller| !relevant[caller])
             .collect();
@@ -253,28 +306,11 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
         frontier = next;
     }
     let mut returning: Vec<usize> = (0..count)
-        .filter(|&id| returns_source(&summaries[id]))
+        .filter(|&id| returns_source(&summaries[id], true))
         .map(|id| project.functions[id].file as usize)
         .collect();
     returning.dedup();
-    let mut unresolved: Vec<String> = (0..count)
-        .filter(|&id| relevant[id])
-        .flat_map(|id| {
-            let mut names = Vec::new();
-            project.function(id).cfg.for_each_call(&mut |call| {
-                let qualname = call.qualname();
-                if !qualname.is_empty()
-                    && !qualname.starts_with("builtins.")
-                    && !targets[id].contains_key(&(call.span.start, call.span.end))
-                {
-                    names.push(qualname.to_owned());
-                }
-            });
-            names
-        })
-        .collect();
-    unresolved.sort_unstable();
-    unresolved.dedup();
+    let unresolved = unresolved_calls(&project, &targets, &relevant);
     let covered = (0..count)
         .filter(|&id| relevant[id])
         .filter_map(|id| {
@@ -359,12 +395,19 @@ fn analyse_in_order(
     }
 }
 
-fn returns_source(summary: &Option<Arc<Summary>>) -> bool {
+/// Whether a function returns data from a source; with `remote_only`, from a network peer.
+/// Files outside the analysis that call such a function are brought in for network data only:
+/// a helper returning an environment variable or a command-line argument is common in services
+/// and tools, and reading every file that calls it costs more than the low-severity findings it
+/// could add. Callers inside the analysis are always followed.
+fn returns_source(summary: &Option<Arc<Summary>>, remote_only: bool) -> bool {
     summary.as_ref().is_some_and(|s| {
-        s.returns
-            .labels()
-            .iter()
-            .any(|l| matches!(l.origin, crate::label::Origin::Source { .. }))
+        s.returns.labels().iter().any(|l| match &l.origin {
+            crate::label::Origin::Source { threat, .. } => {
+                !remote_only || *threat == crate::model::Threat::Remote
+            }
+            crate::label::Origin::Param(_) => false,
+        })
     })
 }
 
