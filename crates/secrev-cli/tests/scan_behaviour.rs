@@ -146,6 +146,47 @@ fn invalid_toml_in_secrev_toml_exits_2() {
 }
 
 #[test]
+fn a_user_taint_model_adds_a_source() {
+    let dir = tree(&[
+        ("secrev.toml", b"taint-models = [\"models/ours.toml\"]\n"),
+        (
+            "models/ours.toml",
+            b"[[source]]\ncall = \"intake.read_ticket\"\nthreat = \"remote\"\nlabel = \"a support ticket\"\n",
+        ),
+        (
+            "app.py",
+            b"import os\nimport intake\n\n\ndef handle():\n    os.system(\"echo \" + intake.read_ticket())\n",
+        ),
+    ]);
+    secrev()
+        .current_dir(dir.path())
+        .args(["scan", "--select", "PY801", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PY801"))
+        .stdout(predicate::str::contains("a support ticket"));
+}
+
+#[test]
+fn a_broken_taint_model_exits_2_naming_it() {
+    let dir = tree(&[
+        ("secrev.toml", b"taint-models = [\"ours.toml\"]\n"),
+        (
+            "ours.toml",
+            b"[[sink]]\ncallee = \"x\"\nkind = \"made-up\"\n",
+        ),
+        ("app.py", CLEAN.as_bytes()),
+    ]);
+    secrev()
+        .current_dir(dir.path())
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ours.toml"))
+        .stderr(predicate::str::contains("made-up"));
+}
+
+#[test]
 fn unknown_config_key_exits_2() {
     let dir = tree(&[
         ("secrev.toml", b"selct = [\"PY101\"]\n"),

@@ -491,21 +491,33 @@ impl Analysis<'_, '_> {
 
     fn eval_build(&mut self, state: &mut State, kind: BuildKind, parts: &[Part]) -> Taint {
         let mut taint = Taint::clean();
+        // The text so far, with clean holes as placeholders; `None` once a tainted hole came
+        // before the scheme and host were settled.
+        let mut prefix = (kind != BuildKind::Join).then(String::new);
         let mut fixed_host = false;
-        for (i, part) in parts.iter().enumerate() {
+        for part in parts {
             match part {
                 Part::Lit(text) => {
-                    if i == 0 && kind != BuildKind::Join {
-                        fixed_host = fixes_host(text);
+                    if let Some(prefix) = prefix.as_mut().filter(|_| !fixed_host) {
+                        prefix.push_str(text);
+                        fixed_host = fixes_host(prefix);
                     }
                 }
                 Part::Hole(value) => {
                     let hole = self.eval(state, value);
-                    // Data after a literal that fixes the scheme and host cannot send a
-                    // request or a browser anywhere else.
+                    // Data after text that fixes the scheme and host (constants or clean
+                    // values, such as a configured endpoint) cannot send a request or a
+                    // browser anywhere else.
                     let hole = if fixed_host {
                         hole.sanitize(kind_bit("open-redirect") | kind_bit("ssrf"))
                     } else {
+                        if hole.is_clean() {
+                            if let Some(prefix) = prefix.as_mut() {
+                                prefix.push('x');
+                            }
+                        } else {
+                            prefix = None;
+                        }
                         hole
                     };
                     taint.union(&hole);

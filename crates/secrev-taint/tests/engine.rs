@@ -228,3 +228,20 @@ def a():
 ";
     assert_eq!(one(src), [("command-injection", 10)]);
 }
+
+#[test]
+fn a_configured_host_fixes_where_a_request_goes() {
+    let src = "\
+import requests
+from flask import request
+API = 'https://api.example.com'
+CONF = object()
+
+def a():
+    path = request.args['p']
+    requests.get(CONF.scheme + '://' + CONF.host + ':8775/' + path)
+    requests.get(f'{API}/users/{path}')
+    requests.get(path + '/x')
+";
+    assert_eq!(one(src), [("ssrf", 10)]);
+}
