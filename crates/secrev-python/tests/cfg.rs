@@ -1,0 +1,103 @@
+//! The shape of the control-flow graphs the Python front-end builds.
+
+use secrev_ir::{Cfg, EdgeKind, Function, Stmt, ValueKind, ENTRY, EXIT};
+
+fn function<'u>(unit: &'u secrev_ir::Unit, name: &str) -> &'u Function {
+    unit.functions
+        .iter()
+        .find(|f| f.name == name)
+        .expect("function")
+}
+
+/// The paths assigned in blocks reachable from the entry, in block order.
+fn reachable_assignments(cfg: &Cfg) -> Vec<String> {
+    cfg.reverse_postorder()
+        .into_iter()
+        .flat_map(|b| &cfg.blocks[b as usize].stmts)
+        .filter_map(|s| match s {
+            Stmt::Assign { target, .. } => Some(target.path.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_if_branches_on_its_condition_both_ways() {
+    let unit = secrev_python::lower(
+        "def f(x):\n    if x > 1:\n        a = 1\n    else:\n        b = 2\n    c = 3\n",
+    )
+    .unit;
+    let cfg = &function(&unit, "f").cfg;
+    let branches: Vec<bool> = cfg
+        .blocks
+        .iter()
+        .flat_map(|b| &b.succs)
+        .filter_map(|e| match &e.kind {
+            EdgeKind::Branch { taken, cond } => {
+                assert!(matches!(cond.kind, ValueKind::Operation { op: ">", .. }));
+                Some(*taken)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(branches, [true, false]);
+    let mut assigned = reachable_assignments(cfg);
+    assigned.sort();
+    assert_eq!(assigned, ["a", "b", "c"]);
+}
+
+#[test]
+fn code_after_return_raise_and_break_is_unreachable() {
+    let src = "def f(items):\n    for i in items:\n        break\n        dead1 = 1\n    return 1\n    dead2 = 2\n\ndef g():\n    raise ValueError()\n    dead3 = 3\n";
+    let unit = secrev_python::lower(src).unit;
+    assert_eq!(reachable_assignments(&function(&unit, "f").cfg), ["i"]);
+    assert!(reachable_assignments(&function(&unit, "g").cfg).is_empty());
+}
+
+#[test]
+fn statements_in_a_try_body_can_reach_the_handlers() {
+    let src = "def f():\n    try:\n        a = risky()\n    except ValueError as e:\n        b = 1\n    finally:\n        c = 2\n";
+    let unit = secrev_python::lower(src).unit;
+    let cfg = &function(&unit, "f").cfg;
+    assert!(cfg.blocks.iter().any(|b| b
+        .succs
+        .iter()
+        .any(|e| matches!(e.kind, EdgeKind::Exception))));
+    let mut assigned = reachable_assignments(cfg);
+    assigned.sort();
+    assert_eq!(assigned, ["a", "b", "c", "e"]);
+}
+
+#[test]
+fn every_path_ends_at_the_exit() {
+    let unit = secrev_python::lower("x = 1\nif x:\n    y = 2\n").unit;
+    let cfg = &unit.functions[0].cfg;
+    assert!(!cfg.predecessors()[EXIT as usize].is_empty());
+    assert_eq!(cfg.reverse_postorder().first(), Some(&ENTRY));
+}
+
+#[test]
+fn unpacking_and_constant_keys_give_element_paths() {
+    let unit =
+        secrev_python::lower("def f(pair, d, k):\n    a, b = pair\n    d['x'] = a\n    d[k] = b\n")
+            .unit;
+    let cfg = &function(&unit, "f").cfg;
+    let stores: Vec<(String, bool)> = cfg
+        .blocks
+        .iter()
+        .flat_map(|b| &b.stmts)
+        .filter_map(|s| match s {
+            Stmt::Assign { target, .. } => Some((target.path.to_string(), target.weak)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        stores,
+        [
+            ("a".to_owned(), false),
+            ("b".to_owned(), false),
+            ("d[x]".to_owned(), false),
+            ("d".to_owned(), true)
+        ]
+    );
+}
