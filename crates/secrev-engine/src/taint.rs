@@ -290,13 +290,21 @@ pub(crate) struct TaintFindings {
 
 impl TaintFindings {
     /// Whether a pattern rule's finding is settled by the taint analysis: the rule has a taint
-    /// counterpart, and the finding lies in a function the analysis followed (there it reports
-    /// what is reachable, and a guess from the pattern is only noise).
+    /// counterpart and the finding lies in a function the analysis followed (there it reports
+    /// what is reachable, and a guess from the pattern is only noise), or a taint finding
+    /// reports the same weakness on the same line.
     pub(crate) fn settles(&self, finding: &Finding) -> bool {
-        secrev_rules::registry::superseded_by_taint(&finding.rule_id)
+        let covered = secrev_rules::registry::superseded_by_taint(&finding.rule_id)
             && self.covered.iter().any(|(path, first, last)| {
                 *path == finding.path && (*first..=*last).contains(&finding.span.start.line)
-            })
+            });
+        // A taint finding of the same weakness on the same line says the same with evidence.
+        let repeated = self.findings.iter().any(|t| {
+            t.cwe == finding.cwe
+                && t.path == finding.path
+                && t.span.start.line == finding.span.start.line
+        });
+        covered || repeated
     }
 }
 
@@ -411,7 +419,7 @@ fn to_finding(
         fix: spec.fix.to_owned(),
         related: vec![RelatedLocation {
             span: origin.span,
-            message: format!("untrusted data enters here ({})", origin.path),
+            message: "untrusted data enters here".to_owned(),
         }]
         .into_iter()
         .filter(|r| origin.path == path && r.span != span)
