@@ -211,10 +211,9 @@ impl Analysis<'_, '_> {
         let function = self.inputs.function;
         let mut state = State::default();
         let method = function.kind == FunctionKind::Method;
+        // `self` carries the receiver's taint too: an object built from untrusted data hands it
+        // to every method that reads its fields.
         for (i, param) in function.params.iter().enumerate() {
-            if method && i == 0 {
-                continue;
-            }
             let label = Label {
                 origin: Origin::Param(i as u16),
                 sanitized: 0,

@@ -87,16 +87,24 @@ impl Analysis<'_, '_> {
         if let Some((_, taint)) = self.overlay.iter().rev().find(|(name, _)| name == root) {
             return taint.clone();
         }
-        if let Some(taint) = state.get(path) {
+        if let Some(taint) = state.get_exact(path) {
             return taint.clone();
         }
+        // A source read from a tracked object (`self.request.body` in a handler whose `self`
+        // carries its caller's taint) is still a source.
+        let inherited = state.get(path).cloned();
         let models = self.inputs.models;
         let active = self.inputs.active;
-        if let Some(source) = qualname.and_then(|q| models.reference_source(q, active)) {
-            return self.source_label(source, span);
+        let source = qualname
+            .and_then(|q| models.reference_source(q, active))
+            .or_else(|| models.path_source(path, active));
+        if let Some(source) = source {
+            let mut taint = self.source_label(source, span);
+            taint.union(&inherited.unwrap_or_default());
+            return taint;
         }
-        if let Some(source) = models.path_source(path, active) {
-            return self.source_label(source, span);
+        if let Some(taint) = inherited {
+            return taint;
         }
         match bound {
             Some(bound) if self.bound_depth < MAX_BOUND_DEPTH => {
