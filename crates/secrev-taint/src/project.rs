@@ -123,15 +123,25 @@ impl<'p> Project<'p> {
                         offset: 0,
                     })
             }
-            (Some(receiver), Some(method)) if caller.kind == FunctionKind::Method => {
-                let ValueKind::Ref { path, .. } = &receiver.kind else {
-                    return None;
+            (Some(receiver), Some(method)) => {
+                let class = match &receiver.kind {
+                    // `self.helper()` in a method: the method's own class.
+                    ValueKind::Ref { path, .. }
+                        if caller.kind == FunctionKind::Method
+                            && caller.params.first().is_some_and(|p| p.name == *path) =>
+                    {
+                        caller.qualname.rsplit_once('.')?.0.to_owned()
+                    }
+                    // `Job(...).run()` or `job = Job(...); job.run()` with a class of this file.
+                    _ => {
+                        let call = receiver.as_call()?;
+                        let name = call.callee.text.as_str();
+                        unit.functions
+                            .iter()
+                            .any(|f| f.kind == FunctionKind::ClassBody && f.qualname == name)
+                            .then(|| name.to_owned())?
+                    }
                 };
-                let (class, _) = caller.qualname.rsplit_once('.')?;
-                let first_param = caller.params.first()?;
-                if *path != first_param.name {
-                    return None;
-                }
                 local(&format!("{class}.{method}")).map(|function| Target {
                     function,
                     offset: 1,

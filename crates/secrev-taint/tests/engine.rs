@@ -245,3 +245,26 @@ def a():
 ";
     assert_eq!(one(src), [("ssrf", 10)]);
 }
+
+#[test]
+fn objects_built_from_request_data_carry_it_into_their_methods() {
+    let src = "\
+import os
+from flask import request
+
+class Backup:
+    def __init__(self, target):
+        self.target = target
+        self.tool = 'tar'
+
+    def run(self):
+        os.system(self.tool + ' czf /tmp/b.tgz ' + self.target)
+
+def start():
+    Backup(request.form['dir']).run()
+
+def scheduled():
+    Backup('/srv/data').run()
+";
+    assert_eq!(one(src), [("command-injection", 10)]);
+}
