@@ -88,6 +88,15 @@ fn load(light: &LightFile, settings: &Settings) -> Option<TaintInput> {
     })
 }
 
+/// Whether `module` is the dotted name `name` or a package path ending in it (`proj.app.db` is
+/// `app.db`).
+fn is_module(module: &str, name: &str) -> bool {
+    module == name
+        || module
+            .strip_suffix(name)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
 /// Whether an import names module `module` or something inside it (`app.db.find_user` names
 /// `app.db`; `.helpers.run` names `pkg.helpers`), matching by trailing package names.
 fn names_module(import: &str, module: &str) -> bool {
@@ -95,11 +104,7 @@ fn names_module(import: &str, module: &str) -> bool {
     let mut end = import.len();
     loop {
         let prefix = &import[..end];
-        if module == prefix
-            || module
-                .strip_suffix(prefix)
-                .is_some_and(|rest| rest.ends_with('.'))
-        {
+        if is_module(module, prefix) {
             return true;
         }
         match prefix.rfind('.') {
@@ -159,13 +164,7 @@ impl ModuleIndex {
                     .into_iter()
                     .flatten()
                     .copied()
-                    .filter(move |&i| {
-                        let module = &self.modules[i];
-                        module == prefix
-                            || module
-                                .strip_suffix(prefix)
-                                .is_some_and(|rest| rest.ends_with('.'))
-                    })
+                    .filter(move |&i| is_module(&self.modules[i], prefix))
             })
     }
 }

@@ -90,19 +90,6 @@ impl Cfg {
         }
     }
 
-    /// Blocks whose edges lead to each block, indexed by block.
-    pub fn predecessors(&self) -> Vec<Vec<BlockId>> {
-        let mut preds = vec![Vec::new(); self.blocks.len()];
-        for (id, block) in self.blocks.iter().enumerate() {
-            for edge in &block.succs {
-                if let Some(list) = preds.get_mut(edge.to as usize) {
-                    list.push(id as BlockId);
-                }
-            }
-        }
-        preds
-    }
-
     /// Calls `visit` on every call in the graph's statements, nested calls included.
     pub fn for_each_call(&self, visit: &mut impl FnMut(&Call)) {
         self.any_value(&mut |value| {

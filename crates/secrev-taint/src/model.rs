@@ -661,8 +661,8 @@ impl Models {
 
 impl Callee {
     /// Whether a call with this qualified name (empty when unresolved) and method name matches.
-    /// A method row matches only calls whose qualified name is unknown or names no function the
-    /// model describes otherwise.
+    /// A method row matches a call of that method on any object; callers that resolved the call
+    /// to a project function skip method rows (see `is_exact`).
     pub fn matches(&self, qualname: &str, method: Option<&str>) -> bool {
         match self {
             Callee::Name(glob) => !qualname.is_empty() && glob.matches(qualname),
