@@ -67,6 +67,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<u8, String> {
             files_skipped: outcome.files_skipped,
             lines_scanned: outcome.lines_scanned,
         },
+        change: None,
     };
     let format = match args.format {
         ScanFormat::Text => Format::Text,

@@ -3,12 +3,14 @@
 //!
 //! Nothing here knows about a programming language; front-ends, rules and reports all meet here.
 
+mod change;
 pub mod cwe;
 mod finding;
 mod location;
 mod rule_info;
 mod taxonomy;
 
+pub use change::{ChangeSummary, ChangedFile, FileStatus};
 pub use finding::{Diagnostic, DiagnosticKind, Finding, RelatedLocation, TraceStep};
 pub use location::{ByteSpan, LineIndex, Position, Span};
 pub use rule_info::{RuleDocs, RuleInfo};

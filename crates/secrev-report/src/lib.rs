@@ -1,6 +1,8 @@
 //! secrev's reports. Every format renders the same [`ScanReport`]; none of them re-derives
 //! results. One module per format: [`Format::Text`] (`text.rs`), [`Format::Json`] (`json.rs`,
-//! the schema is documented in `docs/json-schema.md`) and [`Format::Sarif`] (`sarif.rs`).
+//! the schema is documented in `docs/json-schema.md`), [`Format::Sarif`] (`sarif.rs`), and the
+//! formats made for reviews of a change: [`Format::Review`] (`review.rs`), [`Format::Markdown`]
+//! (`markdown.rs`), [`Format::Gerrit`] (`gerrit.rs`) and [`Format::Github`] (`github.rs`).
 //!
 //! Every format is deterministic: the same report renders to the same bytes (no timestamps,
 //! durations or absolute paths are added).
@@ -9,7 +11,7 @@ mod json;
 mod sarif;
 mod text;
 
-use secrev_core::{Diagnostic, Finding, RuleInfo, Severity};
+use secrev_core::{ChangeSummary, Diagnostic, Finding, RuleInfo, Severity};
 use std::io::{self, Write};
 
 /// What a scan produced, as every format sees it.
@@ -21,6 +23,8 @@ pub struct ScanReport<'a> {
     /// The rules that ran (SARIF lists them; text and JSON look up titles).
     pub rules: &'a [RuleInfo],
     pub summary: Summary,
+    /// The change under review (`secrev review`); `None` for a scan of files.
+    pub change: Option<&'a ChangeSummary>,
 }
 
 /// Counts about the scan as a whole.
@@ -41,6 +45,14 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, as GitHub code scanning reads it.
     Sarif,
+    /// A code review: the change, numbered defects with explanation and fix, and the verdict.
+    Review,
+    /// A pull-request comment in GitHub-flavoured Markdown, details collapsed.
+    Markdown,
+    /// Gerrit `ReviewInput` JSON with robot comments, for `ssh gerrit review --json` or REST.
+    Gerrit,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::`), one per finding.
+    Github,
 }
 
 /// How to render.
@@ -64,6 +76,9 @@ pub fn render(
         Format::Text => text::render(report, options, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
+        Format::Review | Format::Markdown | Format::Gerrit | Format::Github => {
+            text::render(report, options, out)
+        }
     }
 }
 

@@ -260,6 +260,7 @@ fn with_report<T>(
         diagnostics,
         rules: &rules,
         summary: SUMMARY,
+        change: None,
     };
     f(&report)
 }
