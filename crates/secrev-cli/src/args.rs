@@ -25,21 +25,33 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Scan files and directories for security defects.
     Scan(ScanArgs),
+    /// Review a change: the defects it introduces, or `No security defects are detected in the
+    /// code`.
+    Review(ReviewArgs),
     /// List every rule: id, CWE, pillar, severity, title.
     Rules(RulesArgs),
     /// Show one rule's documentation: what it finds, why it matters, an example and the fix.
     Rule(RuleArgs),
 }
 
-/// Report formats for `scan`.
+/// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ScanFormat {
-    /// Findings with annotated source excerpts.
+pub(crate) enum OutputFormat {
+    /// Findings with annotated source excerpts (the default for `scan`).
     Text,
+    /// A review: the change, numbered defects with explanation and fix, the verdict (the
+    /// default for `review`).
+    Review,
     /// A versioned JSON document.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
     Sarif,
+    /// A pull-request comment in Markdown.
+    Markdown,
+    /// Gerrit ReviewInput JSON with robot comments.
+    Gerrit,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
 }
 
 /// When to colour text output.
@@ -57,10 +69,53 @@ pub(crate) struct ScanArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ScanFormat::Text)]
-    pub format: ScanFormat,
+    /// Output format [default: text].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<OutputFormat>,
 
+    /// Report only findings not accepted by this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the scan's findings to FILE as a baseline, then report as usual.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReviewArgs {
+    /// What to review: a commit (HEAD, a1b2c3d), a range (A..B, A...B), a patch file, `-` for
+    /// a patch on standard input, or files (reviewed whole). Default: uncommitted changes
+    /// against HEAD.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<std::ffi::OsString>,
+
+    /// Review the commits since the branch left REV (merge-base(REV, HEAD)..HEAD).
+    #[arg(long, value_name = "REV", conflicts_with_all = ["targets", "staged"])]
+    pub base: Option<String>,
+
+    /// Review the changes staged in the index (what `git commit` would record).
+    #[arg(long, conflicts_with = "targets")]
+    pub staged: bool,
+
+    /// Report every finding in the touched files, not only those the change introduces.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Output format [default: review].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options `scan` and `review` share.
+#[derive(Debug, Args)]
+pub(crate) struct CommonArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -2,8 +2,10 @@
 //! can be tested lives in the library crates.
 
 mod args;
+mod review_cmd;
 mod rules_cmd;
 mod scan_cmd;
+mod shared;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         args::Command::Scan(scan) => scan_cmd::run(scan),
+        args::Command::Review(review) => review_cmd::run(review),
         args::Command::Rules(rules) => rules_cmd::list(rules),
         args::Command::Rule(rule) => rules_cmd::show(rule),
     };

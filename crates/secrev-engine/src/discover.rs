@@ -14,12 +14,12 @@ pub struct Discovered {
 }
 
 /// Whether a path names a Python source file.
-fn is_python(path: &Path) -> bool {
+pub fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyw")
 }
 
 /// The path as shown in reports: without a leading `./`.
-pub(crate) fn display(path: &Path) -> String {
+pub fn display(path: &Path) -> String {
     let text = path.to_string_lossy();
     text.strip_prefix("./").unwrap_or(&text).to_owned()
 }

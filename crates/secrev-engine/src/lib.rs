@@ -6,9 +6,11 @@ mod config;
 mod discover;
 mod fingerprint;
 mod scan;
+mod snapshot;
 mod suppress;
 mod taint;
 
 pub use config::{ConfigError, FileConfig, Settings};
-pub use discover::{discover, Discovered};
-pub use scan::{scan, ScanOutcome};
+pub use discover::{discover, display, is_python, Discovered};
+pub use scan::{scan, scan_request, ScanOutcome, ScanRequest};
+pub use snapshot::{Disk, DiskAt, Snapshot};

@@ -4,8 +4,9 @@
 use crate::config::Settings;
 use crate::discover::display;
 use crate::fingerprint::fingerprint;
+use crate::snapshot::{Disk, Snapshot};
 use crate::suppress::suppresses;
-use crate::taint::{taint_findings, taint_rules, TaintFile};
+use crate::taint::{taint_findings, taint_rules, LightFile, TaintFile};
 use rayon::prelude::*;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_rules::helpers::is_test_path;
@@ -39,34 +40,79 @@ struct FileOutcome {
     taint: Option<TaintFile>,
 }
 
-/// Scans `files` with `settings`, on `threads` worker threads (0: one per core). `on_file` is
-/// called after each file (for progress reporting).
+/// What to scan and where to read it from.
+pub struct ScanRequest<'a> {
+    /// Where the files are read from.
+    pub snapshot: &'a dyn Snapshot,
+    /// The files to scan.
+    pub files: &'a [PathBuf],
+    /// Files that are not scanned themselves but that the taint analysis reads when scanned code
+    /// calls into them (the rest of the project, when a review scans only the changed files).
+    pub neighbours: &'a [PathBuf],
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Called after each file (for progress reporting).
+    pub on_file: &'a (dyn Fn() + Sync),
+}
+
+/// Scans `files` from the file system with `settings`, on `threads` worker threads (0: one per
+/// core). `on_file` is called after each file (for progress reporting).
 pub fn scan(
     files: &[PathBuf],
     settings: &Settings,
     threads: usize,
     on_file: &(dyn Fn() + Sync),
 ) -> ScanOutcome {
+    scan_request(
+        &ScanRequest {
+            snapshot: &Disk,
+            files,
+            neighbours: &[],
+            threads,
+            on_file,
+        },
+        settings,
+    )
+}
+
+/// Scans what `request` names with `settings`.
+pub fn scan_request(request: &ScanRequest, settings: &Settings) -> ScanOutcome {
     let with_taint = !taint_rules(settings).is_empty();
+    let snapshot = request.snapshot;
     let work = || {
-        let mut per_file = files
+        let mut per_file = request
+            .files
             .par_iter()
             .map(|path| {
-                let outcome = scan_guarded(path, settings, with_taint);
-                on_file();
+                let outcome = scan_guarded(snapshot, path, settings, with_taint);
+                (request.on_file)();
                 outcome
             })
             .collect::<Vec<_>>();
-        let inputs: Vec<TaintFile> = per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
+        let mut inputs: Vec<TaintFile> =
+            per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
+        if with_taint {
+            inputs.extend(request.neighbours.iter().map(|path| {
+                TaintFile::Light(LightFile {
+                    path: path.clone(),
+                    shown: display(path),
+                    // Unknown without reading the file: a neighbour joins the analysis only when
+                    // analysed code calls into it.
+                    imports: Vec::new(),
+                })
+            }));
+        }
         let taint = if inputs.is_empty() {
             Ok(Default::default())
         } else {
-            catch_unwind(AssertUnwindSafe(|| taint_findings(inputs, settings)))
+            catch_unwind(AssertUnwindSafe(|| {
+                taint_findings(inputs, snapshot, settings)
+            }))
         };
         (per_file, taint)
     };
     let (per_file, taint) = match rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(request.threads)
         .stack_size(WORKER_STACK)
         .build()
     {
@@ -111,20 +157,25 @@ pub fn scan(
 }
 
 /// Scans one file; a panic in the analysis becomes a diagnostic instead of ending the run.
-fn scan_guarded(path: &Path, settings: &Settings, with_taint: bool) -> FileOutcome {
-    catch_unwind(AssertUnwindSafe(|| scan_file(path, settings, with_taint))).unwrap_or_else(|_| {
-        FileOutcome {
-            findings: Vec::new(),
-            diagnostics: vec![diagnostic(
-                path,
-                DiagnosticKind::Internal,
-                "internal error while analysing this file; it was skipped (please report it)"
-                    .into(),
-            )],
-            scanned: false,
-            lines: 0,
-            taint: None,
-        }
+fn scan_guarded(
+    snapshot: &dyn Snapshot,
+    path: &Path,
+    settings: &Settings,
+    with_taint: bool,
+) -> FileOutcome {
+    catch_unwind(AssertUnwindSafe(|| {
+        scan_file(snapshot, path, settings, with_taint)
+    }))
+    .unwrap_or_else(|_| FileOutcome {
+        findings: Vec::new(),
+        diagnostics: vec![diagnostic(
+            path,
+            DiagnosticKind::Internal,
+            "internal error while analysing this file; it was skipped (please report it)".into(),
+        )],
+        scanned: false,
+        lines: 0,
+        taint: None,
     })
 }
 
@@ -147,23 +198,27 @@ fn skipped(path: &Path, kind: DiagnosticKind, message: String) -> FileOutcome {
     }
 }
 
-fn scan_file(path: &Path, settings: &Settings, with_taint: bool) -> FileOutcome {
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > settings.max_file_size => {
+fn scan_file(
+    snapshot: &dyn Snapshot,
+    path: &Path,
+    settings: &Settings,
+    with_taint: bool,
+) -> FileOutcome {
+    match snapshot.size(path) {
+        Ok(size) if size > settings.max_file_size => {
             return skipped(
                 path,
                 DiagnosticKind::TooLarge,
                 format!(
                     "{} bytes is over the {}-byte limit (max-file-size); not scanned",
-                    m.len(),
-                    settings.max_file_size
+                    size, settings.max_file_size
                 ),
             )
         }
         Ok(_) => {}
         Err(e) => return skipped(path, DiagnosticKind::Io, format!("cannot read: {e}")),
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match snapshot.read(path) {
         Ok(bytes) => bytes,
         Err(e) => return skipped(path, DiagnosticKind::Io, format!("cannot read: {e}")),
     };

@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use crate::fingerprint::fingerprint;
+use crate::snapshot::Snapshot;
 use crate::suppress::suppresses;
 use rayon::prelude::*;
 use secrev_core::{
@@ -70,8 +71,8 @@ impl TaintFile {
 }
 
 /// Lowers a file again for the taint analysis; `None` if it can no longer be read.
-fn load(light: &LightFile, settings: &Settings) -> Option<TaintInput> {
-    let bytes = std::fs::read(&light.path).ok()?;
+fn load(light: &LightFile, snapshot: &dyn Snapshot, settings: &Settings) -> Option<TaintInput> {
+    let bytes = snapshot.read(&light.path).ok()?;
     if bytes.len() as u64 > settings.max_file_size || bytes[..bytes.len().min(8192)].contains(&0) {
         return None;
     }
@@ -119,10 +120,14 @@ fn load_into(
     wanted: &BTreeSet<usize>,
     light: &mut [Option<LightFile>],
     loaded: &mut Vec<TaintInput>,
+    snapshot: &dyn Snapshot,
     settings: &Settings,
 ) -> usize {
     let taken: Vec<LightFile> = wanted.iter().filter_map(|&i| light[i].take()).collect();
-    let inputs: Vec<TaintInput> = taken.par_iter().filter_map(|l| load(l, settings)).collect();
+    let inputs: Vec<TaintInput> = taken
+        .par_iter()
+        .filter_map(|l| load(l, snapshot, settings))
+        .collect();
     let count = inputs.len();
     loaded.extend(inputs);
     count
@@ -184,7 +189,11 @@ const MAX_LOAD_ROUNDS: usize = 8;
 /// Findings of the taint rules over the scanned files. The files that read sources are
 /// analysed first; then, round by round, the files defining functions they call and the files
 /// calling their functions that return source data join, until no more files join.
-pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> TaintFindings {
+pub(crate) fn taint_findings(
+    files: Vec<TaintFile>,
+    snapshot: &dyn Snapshot,
+    settings: &Settings,
+) -> TaintFindings {
     let rules = taint_rules(settings);
     let mut loaded = Vec::new();
     let mut light = Vec::new();
@@ -217,7 +226,7 @@ pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Tain
                 .flat_map(|name| index.named_by(name))
                 .filter(|&i| light[i].is_some())
                 .collect();
-            if load_into(&wanted, &mut light, &mut loaded, settings) == 0 {
+            if load_into(&wanted, &mut light, &mut loaded, snapshot, settings) == 0 {
                 break;
             }
         }
@@ -250,7 +259,7 @@ pub(crate) fn taint_findings(files: Vec<TaintFile>, settings: &Settings) -> Tain
                     .then_some(i)
             }));
         }
-        if load_into(&wanted, &mut light, &mut loaded, settings) == 0 {
+        if load_into(&wanted, &mut light, &mut loaded, snapshot, settings) == 0 {
             break outcome;
         }
     };
