@@ -150,6 +150,9 @@ pub enum Flow {
     Arguments,
     Receiver,
     All,
+    /// The result carries none of the inputs' taint (a process's exit status or output, a
+    /// length): recorded so the default for unknown calls does not apply.
+    Nothing,
 }
 
 #[derive(Deserialize)]

@@ -89,6 +89,7 @@ impl Analysis<'_, '_> {
                 Flow::Arguments => inputs.all_arguments(),
                 Flow::Receiver => inputs.receiver.clone(),
                 Flow::All => inputs.all(),
+                Flow::Nothing => Taint::clean(),
             };
             return if propagator.normalizes {
                 taint.flagged(NORMALIZED)
