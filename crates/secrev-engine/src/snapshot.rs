@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// A set of files to read by path.
-pub trait Snapshot: Sync {
+pub trait Snapshot: Send + Sync {
     /// The file's size in bytes, checked against the size limit before the file is read.
     fn size(&self, path: &Path) -> io::Result<u64>;
     /// The file's contents.

@@ -48,8 +48,28 @@ pub struct Change {
     /// Files analysed from the patch's hunks only.
     pub partial: BTreeSet<PathBuf>,
     pub after: Tree,
-    /// `None` when there is nothing before (whole files, a root commit).
-    pub before: Option<Tree>,
+    /// The files before the change.
+    pub before: Before,
+}
+
+/// The files before a change, read only when a finding needs comparing with them.
+pub enum Before {
+    /// Nothing was there (whole files, a root commit).
+    Nothing,
+    Ready(Tree),
+    /// A commit, listed on first use.
+    Commit(Repo, String),
+}
+
+impl Before {
+    /// Calls `f` with the tree (listing it first if needed); `None` when nothing was there.
+    pub fn with_tree<R>(&self, f: impl FnOnce(&Tree) -> R) -> Result<Option<R>, ReviewError> {
+        Ok(match self {
+            Before::Nothing => None,
+            Before::Ready(tree) => Some(f(tree)),
+            Before::Commit(repo, commit) => Some(f(&tree_of(repo.tree(commit)?))),
+        })
+    }
 }
 
 impl Change {
@@ -204,30 +224,49 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
         Some(commit) => commit.clone(),
         None => repo.empty_tree()?,
     };
-    let diff = repo.diff(&from_tree, to.as_deref(), cached)?;
+    // The diff and the listings are independent; git runs them side by side.
+    let worktree = to.is_none() && !cached;
+    let (diff, after) = std::thread::scope(|scope| {
+        let listing = scope.spawn(|| -> Result<Tree, ReviewError> {
+            match (&to, cached) {
+                (Some(commit), _) => Ok(tree_of(repo.tree(commit)?)),
+                (None, true) => Ok(tree_of(repo.index()?)),
+                (None, false) => Ok(Tree {
+                    snapshot: Box::new(DiskAt::new(repo.root.clone())),
+                    files: repo.tracked()?,
+                }),
+            }
+        });
+        let untracked = scope.spawn(|| {
+            if worktree {
+                repo.untracked()
+            } else {
+                Ok(Vec::new())
+            }
+        });
+        let diff = repo.diff(&from_tree, to.as_deref(), cached);
+        (
+            diff.and_then(|d| Ok((d, joined(untracked.join())?))),
+            joined(listing.join()),
+        )
+    });
+    let (diff, untracked) = diff?;
+    let mut after = after?;
     let mut files = if diff.iter().all(u8::is_ascii_whitespace) {
         Vec::new()
     } else {
         patch::parse(&diff)?.files
     };
-    let after: Tree = match (&to, cached) {
-        (Some(commit), _) => tree_of(repo.tree(commit)?),
-        (None, true) => tree_of(repo.index()?),
-        (None, false) => {
-            // New files the user has not added yet are part of the working tree's change.
-            for path in repo.untracked()? {
-                let content = std::fs::read(repo.root.join(&path)).unwrap_or_default();
-                files.push(new_file(path, &content));
-            }
-            Tree {
-                snapshot: Box::new(DiskAt::new(repo.root.clone())),
-                files: repo.worktree_files()?,
-            }
-        }
-    };
-    let before = match &from {
-        Some(commit) => Some(tree_of(repo.tree(commit)?)),
-        None => None,
+    // New files the user has not added yet are part of the working tree's change.
+    for path in untracked {
+        let content = std::fs::read(repo.root.join(&path)).unwrap_or_default();
+        files.push(new_file(path.clone(), &content));
+        after.files.push(path);
+    }
+    after.files.sort();
+    let before = match from {
+        Some(commit) => Before::Commit(repo.clone(), commit),
+        None => Before::Nothing,
     };
     let id = match (&to, cached) {
         (Some(commit), _) => commit.clone(),
@@ -247,6 +286,11 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
         after,
         before,
     })
+}
+
+/// A helper thread's result; a panic there is a failed git call.
+fn joined<T>(result: std::thread::Result<Result<T, ReviewError>>) -> Result<T, ReviewError> {
+    result.unwrap_or_else(|_| Err(ReviewError::Git("a git call failed".into())))
 }
 
 fn tree_of(tree: GitTree) -> Tree {
@@ -306,7 +350,7 @@ fn whole_files(paths: &[PathBuf]) -> Result<Change, ReviewError> {
             snapshot: Box::new(Disk),
             files: Vec::new(),
         },
-        before: None,
+        before: Before::Nothing,
     })
 }
 
@@ -382,7 +426,7 @@ fn from_patch(
             }),
             files: project,
         },
-        before: Some(Tree {
+        before: Before::Ready(Tree {
             snapshot: Box::new(Overlay {
                 files: before,
                 rest: None,

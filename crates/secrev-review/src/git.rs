@@ -166,6 +166,11 @@ impl Repo {
         Ok(GitTree::new(self.clone(), blobs))
     }
 
+    /// Files git tracks.
+    pub fn tracked(&self) -> Result<Vec<PathBuf>, ReviewError> {
+        self.paths(&["ls-files", "-z", "--cached"])
+    }
+
     /// Files of the working tree that git tracks or would track (untracked, not ignored).
     pub fn worktree_files(&self) -> Result<Vec<PathBuf>, ReviewError> {
         self.paths(&[

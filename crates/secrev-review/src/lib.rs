@@ -14,7 +14,7 @@ mod images;
 mod introduced;
 pub mod patch;
 
-pub use change::{Change, Target, Tree};
+pub use change::{Before, Change, Target, Tree};
 
 use introduced::{new_since, renames, touches, ChangedLines};
 use secrev_core::{ChangeSummary, Diagnostic, DiagnosticKind, Finding};
@@ -126,7 +126,7 @@ pub fn review(
             })
             .filter(|(f, touched)| *touched || touched_shown.contains(&f.path))
             .collect();
-        let before = findings_before(&change, &marked, settings, options);
+        let before = findings_before(&change, &marked, settings, options)?;
         new_since(marked, &before, &renames(&change.files))
     };
     let partial: BTreeSet<String> = change.partial.iter().map(|p| display(p)).collect();
@@ -153,44 +153,55 @@ fn findings_before(
     marked: &[(Finding, bool)],
     settings: &Settings,
     options: ReviewOptions,
-) -> Vec<Finding> {
-    let Some(before) = &change.before else {
-        return Vec::new();
-    };
+) -> Result<Vec<Finding>, ReviewError> {
     let suspect: BTreeSet<&str> = marked
         .iter()
         .filter(|(_, touched)| *touched)
         .map(|(f, _)| f.path.as_str())
         .collect();
-    let files: Vec<PathBuf> = change
-        .files
-        .iter()
-        .filter(|f| {
-            f.new_path
-                .as_ref()
-                .is_some_and(|p| suspect.contains(display(p).as_str()))
-        })
-        .filter_map(|f| f.old_path.clone())
-        .filter(|p| is_python(p))
-        .collect();
-    if files.is_empty() {
-        return Vec::new();
+    if suspect.is_empty() {
+        return Ok(Vec::new());
     }
-    let neighbours: Vec<PathBuf> = before
-        .files
-        .iter()
-        .filter(|p| is_python(p) && !files.contains(p))
-        .cloned()
-        .collect();
-    scan_request(
-        &ScanRequest {
-            snapshot: before.snapshot.as_ref(),
-            files: &files,
-            neighbours: &neighbours,
-            threads: options.threads,
-            on_file: &|| {},
-        },
-        settings,
-    )
-    .findings
+    let scan_before = |before: &Tree| {
+        let mut files: Vec<PathBuf> = change
+            .files
+            .iter()
+            .filter(|f| {
+                f.new_path
+                    .as_ref()
+                    .is_some_and(|p| suspect.contains(display(p).as_str()))
+            })
+            .filter_map(|f| f.old_path.clone())
+            .filter(|p| is_python(p))
+            .collect();
+        // A finding in a file the change does not touch (a sink its new data reaches) is
+        // compared with the same file before the change.
+        let untouched: Vec<PathBuf> = suspect
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| {
+                !change.files.iter().any(|f| f.new_path.as_ref() == Some(p))
+                    && before.files.contains(p)
+            })
+            .collect();
+        files.extend(untouched);
+        let neighbours: Vec<PathBuf> = before
+            .files
+            .iter()
+            .filter(|p| is_python(p) && !files.contains(p))
+            .cloned()
+            .collect();
+        scan_request(
+            &ScanRequest {
+                snapshot: before.snapshot.as_ref(),
+                files: &files,
+                neighbours: &neighbours,
+                threads: options.threads,
+                on_file: &|| {},
+            },
+            settings,
+        )
+        .findings
+    };
+    Ok(change.before.with_tree(scan_before)?.unwrap_or_default())
 }
