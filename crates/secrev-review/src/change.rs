@@ -77,7 +77,7 @@ impl Change {
     pub fn resolve(target: &Target, cwd: &Path) -> Result<Change, ReviewError> {
         match target {
             Target::Patch { name, bytes } => from_patch(name, bytes, Repo::discover(cwd), cwd),
-            Target::Files(paths) => whole_files(paths),
+            Target::Files(paths) => whole_files(paths, Repo::discover(cwd)),
             git_target => {
                 let repo = Repo::discover(cwd).ok_or_else(|| {
                     ReviewError::Usage(
@@ -259,11 +259,22 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
     };
     // New files the user has not added yet are part of the working tree's change.
     for path in untracked {
+        if is_symlink(&repo.root.join(&path)) {
+            continue;
+        }
         let content = std::fs::read(repo.root.join(&path)).unwrap_or_default();
         files.push(new_file(path.clone(), &content));
         after.files.push(path);
     }
     after.files.sort();
+    if worktree {
+        // git records a symbolic link as the path it points to: there is no code to review.
+        files.retain(|f| {
+            !f.new_path
+                .as_ref()
+                .is_some_and(|p| is_symlink(&repo.root.join(p)))
+        });
+    }
     let before = match from {
         Some(commit) => Before::Commit(repo.clone(), commit),
         None => Before::Nothing,
@@ -288,6 +299,10 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
     })
 }
 
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// A helper thread's result; a panic there is a failed git call.
 fn joined<T>(result: std::thread::Result<Result<T, ReviewError>>) -> Result<T, ReviewError> {
     result.unwrap_or_else(|_| Err(ReviewError::Git("a git call failed".into())))
@@ -308,6 +323,7 @@ fn new_file(path: PathBuf, content: &[u8]) -> FileDiff {
         new_path: Some(path),
         status: FileStatus::Added,
         binary: content[..content.len().min(8192)].contains(&0),
+        link: false,
         hunks: vec![patch::Hunk {
             old_start: 0,
             new_start: 1,
@@ -316,7 +332,8 @@ fn new_file(path: PathBuf, content: &[u8]) -> FileDiff {
     }
 }
 
-fn whole_files(paths: &[PathBuf]) -> Result<Change, ReviewError> {
+/// Whole files; in a repository, its other files are the project calls are followed into.
+fn whole_files(paths: &[PathBuf], repo: Option<Repo>) -> Result<Change, ReviewError> {
     let mut files = Vec::new();
     for path in paths {
         let content = std::fs::read(path)
@@ -348,7 +365,19 @@ fn whole_files(paths: &[PathBuf]) -> Result<Change, ReviewError> {
         partial: BTreeSet::new(),
         after: Tree {
             snapshot: Box::new(Disk),
-            files: Vec::new(),
+            files: match repo {
+                Some(repo) => {
+                    let reviewed: Vec<PathBuf> =
+                        paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
+                    repo.tracked()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|p| repo.root.join(p))
+                        .filter(|p| !reviewed.contains(p))
+                        .collect()
+                }
+                None => Vec::new(),
+            },
         },
         before: Before::Nothing,
     })
@@ -372,7 +401,7 @@ fn from_patch(
     let mut after = HashMap::new();
     let mut before = HashMap::new();
     let mut partial = BTreeSet::new();
-    for file in parsed.files.iter().filter(|f| !f.binary) {
+    for file in parsed.files.iter().filter(|f| f.is_code()) {
         let on_disk = |path: &Option<PathBuf>| path.as_ref().and_then(|p| disk.read(p).ok());
         let (new_image, old_image) = match (on_disk(&file.new_path), on_disk(&file.old_path)) {
             (Some(new), _) if other_side(&new, &file.hunks, Side::New).is_some() => {

@@ -139,7 +139,7 @@ impl Repo {
             .filter_map(|entry| {
                 let tab = entry.iter().position(|&b| b == b'\t')?;
                 let mut meta = entry[..tab].split(|&b| b == b' ');
-                let _mode = meta.next()?;
+                is_file_mode(meta.next()?).then_some(())?;
                 (meta.next()? == b"blob").then_some(())?;
                 let id = String::from_utf8_lossy(meta.next()?).into_owned();
                 Some((PathBuf::from(OsStr::from_bytes(&entry[tab + 1..])), id))
@@ -157,7 +157,7 @@ impl Repo {
             .filter_map(|entry| {
                 let tab = entry.iter().position(|&b| b == b'\t')?;
                 let mut meta = entry[..tab].split(|&b| b == b' ');
-                let _mode = meta.next()?;
+                is_file_mode(meta.next()?).then_some(())?;
                 let id = String::from_utf8_lossy(meta.next()?).into_owned();
                 (meta.next()? == b"0").then_some(())?;
                 Some((PathBuf::from(OsStr::from_bytes(&entry[tab + 1..])), id))
@@ -198,6 +198,12 @@ impl Repo {
         paths.dedup();
         Ok(paths)
     }
+}
+
+/// Whether a tree entry's mode is a regular file; a symbolic link's blob is the path it points
+/// to, not code.
+fn is_file_mode(mode: &[u8]) -> bool {
+    mode.starts_with(b"100")
 }
 
 fn trim_newline(bytes: &[u8]) -> &[u8] {

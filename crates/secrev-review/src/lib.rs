@@ -83,7 +83,7 @@ pub fn review(
     let touched: Vec<PathBuf> = change
         .files
         .iter()
-        .filter(|f| !f.binary)
+        .filter(|f| f.is_code())
         .filter_map(|f| f.new_path.clone())
         .filter(analysed)
         .collect();
@@ -163,14 +163,12 @@ fn findings_before(
         return Ok(Vec::new());
     }
     let scan_before = |before: &Tree| {
+        // The same files as after the change, so data flows from them are followed the same
+        // way (the taint analysis starts from the files it is given).
         let mut files: Vec<PathBuf> = change
             .files
             .iter()
-            .filter(|f| {
-                f.new_path
-                    .as_ref()
-                    .is_some_and(|p| suspect.contains(display(p).as_str()))
-            })
+            .filter(|f| f.is_code() && f.new_path.is_some())
             .filter_map(|f| f.old_path.clone())
             .filter(|p| is_python(p))
             .collect();

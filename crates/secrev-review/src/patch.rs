@@ -4,7 +4,7 @@
 
 use crate::ReviewError;
 use base64::Engine;
-use diffy::patch_set::{FileOperation, ParseOptions, PatchKind, PatchSet};
+use diffy::patch_set::{FileMode, FileOperation, ParseOptions, PatchKind, PatchSet};
 use diffy::Line;
 use secrev_core::FileStatus;
 use std::collections::BTreeSet;
@@ -29,6 +29,8 @@ pub struct FileDiff {
     pub new_path: Option<PathBuf>,
     pub status: FileStatus,
     pub binary: bool,
+    /// The file is a symbolic link or a submodule after the change, not a file of code.
+    pub link: bool,
     pub hunks: Vec<Hunk>,
 }
 
@@ -51,6 +53,11 @@ pub enum HunkLine {
 }
 
 impl FileDiff {
+    /// Whether the change leaves text that can be code: not binary, not a link.
+    pub fn is_code(&self) -> bool {
+        !self.binary && !self.link
+    }
+
     /// Lines of the new file that the patch adds or changes (1-based).
     pub fn added_lines(&self) -> BTreeSet<u32> {
         let mut added = BTreeSet::new();
@@ -110,6 +117,7 @@ pub fn parse(input: &[u8]) -> Result<Patch, ReviewError> {
         .into_iter()
         .map(|file| {
             let binary = file.patch().is_binary();
+            let link = matches!(file.new_mode(), Some(FileMode::Symlink | FileMode::Gitlink));
             let (old_path, new_path, status) = paths(file.operation());
             let hunks = match file.patch() {
                 PatchKind::Text(patch) => patch.hunks().iter().map(own_hunk).collect(),
@@ -120,6 +128,7 @@ pub fn parse(input: &[u8]) -> Result<Patch, ReviewError> {
                 new_path,
                 status,
                 binary,
+                link,
                 hunks,
             }
         })
