@@ -1,10 +1,13 @@
 //! The JSON format: one versioned document, described field by field in `docs/json-schema.md`.
+//! A review's document also describes the change under review (`change`); a scan's has no
+//! such key.
 //!
 //! The document is deterministic (no timestamps, durations or absolute paths are added), so
 //! two scans of the same code produce the same bytes.
 
+use crate::explain::cwe_name;
 use crate::{verdict, ScanReport};
-use secrev_core::{cwe, Diagnostic, Finding, Severity};
+use secrev_core::{cwe, ChangeSummary, Diagnostic, Finding, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -16,6 +19,10 @@ pub(crate) const SCHEMA_VERSION: u32 = 1;
 struct Document<'a> {
     schema_version: u32,
     tool: Tool,
+    /// The change under review (`secrev review`); absent for a scan of files, so a scan's
+    /// document is unchanged by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<&'a ChangeSummary>,
     summary: Summary,
     verdict: String,
     findings: Vec<JsonFinding<'a>>,
@@ -64,6 +71,7 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
             name: "secrev",
             version: env!("CARGO_PKG_VERSION"),
         },
+        change: report.change,
         summary: Summary {
             files_scanned: report.summary.files_scanned,
             files_skipped: report.summary.files_skipped,
@@ -83,7 +91,7 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
             .iter()
             .map(|finding| JsonFinding {
                 finding,
-                cwe_name: cwe::name(finding.cwe).unwrap_or("Unknown weakness"),
+                cwe_name: cwe_name(finding.cwe),
                 pillar_name: cwe::pillar_name(finding.pillar),
             })
             .collect(),

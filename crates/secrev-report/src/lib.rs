@@ -1,14 +1,32 @@
 //! secrev's reports. Every format renders the same [`ScanReport`]; none of them re-derives
 //! results. One module per format: [`Format::Text`] (`text.rs`), [`Format::Json`] (`json.rs`,
 //! the schema is documented in `docs/json-schema.md`), [`Format::Sarif`] (`sarif.rs`), and the
-//! formats made for reviews of a change: [`Format::Review`] (`review.rs`), [`Format::Markdown`]
-//! (`markdown.rs`), [`Format::Gerrit`] (`gerrit.rs`) and [`Format::Github`] (`github.rs`).
+//! formats made for reviews of a change: [`Format::Review`] (`review.rs`, the default of
+//! `secrev review`), [`Format::Markdown`] (`markdown.rs`, a pull-request comment),
+//! [`Format::Gerrit`] (`gerrit.rs`, a `ReviewInput` with robot comments) and [`Format::Github`]
+//! (`github.rs`, workflow commands that annotate a pull request).
+//!
+//! Two modules hold what formats share, so no format repeats another: `explain.rs` writes the
+//! prose of a review (what was reviewed, a finding's classification, its explanation built
+//! from its message and data-flow trace), and `terminal.rs` reads source excerpts back and keeps
+//! terminal output safe and optionally coloured (`text` and `review`).
+//!
+//! When [`ScanReport::change`] is set, the formats that have a header describe the change in it
+//! (review, Markdown, Gerrit's message), JSON adds a `change` object and SARIF the run property
+//! `secrevChange`; text and GitHub's annotations, which have no header, leave it out.
 //!
 //! Every format is deterministic: the same report renders to the same bytes (no timestamps,
-//! durations or absolute paths are added).
+//! durations or absolute paths are added). Every format that ends in prose ends with the
+//! verdict sentence ([`verdict`]) as its last line.
 
+mod explain;
+mod gerrit;
+mod github;
 mod json;
+mod markdown;
+mod review;
 mod sarif;
+mod terminal;
 mod text;
 
 use secrev_core::{ChangeSummary, Diagnostic, Finding, RuleInfo, Severity};
@@ -22,6 +40,7 @@ pub struct ScanReport<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The rules that ran (SARIF lists them; text and JSON look up titles).
     pub rules: &'a [RuleInfo],
+    /// Counts about the scan as a whole.
     pub summary: Summary,
     /// The change under review (`secrev review`); `None` for a scan of files.
     pub change: Option<&'a ChangeSummary>,
@@ -30,9 +49,11 @@ pub struct ScanReport<'a> {
 /// Counts about the scan as a whole.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Summary {
+    /// Files read and analysed.
     pub files_scanned: usize,
     /// Files found but not scanned (unreadable, binary, too large).
     pub files_skipped: usize,
+    /// Source lines in the scanned files.
     pub lines_scanned: usize,
 }
 
@@ -58,7 +79,7 @@ pub enum Format {
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
-    /// Use ANSI colours (text only).
+    /// Use ANSI colours (`text` and `review` only).
     pub color: bool,
 }
 
@@ -76,9 +97,10 @@ pub fn render(
         Format::Text => text::render(report, options, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
-        Format::Review | Format::Markdown | Format::Gerrit | Format::Github => {
-            text::render(report, options, out)
-        }
+        Format::Review => review::render(report, options, out),
+        Format::Markdown => markdown::render(report, out),
+        Format::Gerrit => gerrit::render(report, out),
+        Format::Github => github::render(report, out),
     }
 }
 

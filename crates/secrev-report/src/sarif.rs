@@ -4,10 +4,11 @@
 //! its CWE as an `external/cwe/cwe-N` tag); each finding is a result pointing at its rule by id
 //! and index; per-file diagnostics are the invocation's tool execution notifications. Paths are
 //! relative URIs against `%SRCROOT%` (absolute paths become `file://` URIs); columns count
-//! Unicode code points, as secrev's spans do.
+//! Unicode code points, as secrev's spans do. For a review, the run's property bag holds the
+//! change under review as `secrevChange` (the shape of the JSON report's `change`).
 
 use crate::ScanReport;
-use secrev_core::{Confidence, Diagnostic, Finding, RuleInfo, Severity, Span};
+use secrev_core::{ChangeSummary, Confidence, Diagnostic, Finding, RuleInfo, Severity, Span};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
@@ -23,20 +24,31 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
 // reading order (`version` first, `results` last) instead of alphabetically.
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run; 1],
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     invocations: [Invocation; 1],
     column_kind: &'static str,
+    /// The change under review, for a review; absent for a scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties<'a>>,
     results: Vec<SarifResult>,
+}
+
+/// The run's property bag. A struct rather than `json!`, so the change's keys keep the order
+/// of the JSON report's `change`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties<'a> {
+    secrev_change: &'a ChangeSummary,
 }
 
 #[derive(Serialize)]
@@ -92,7 +104,7 @@ struct SarifResult {
     properties: Value,
 }
 
-fn document(report: &ScanReport) -> Log {
+fn document<'a>(report: &ScanReport<'a>) -> Log<'a> {
     let version = env!("CARGO_PKG_VERSION");
     Log {
         schema: SCHEMA_URI,
@@ -112,6 +124,9 @@ fn document(report: &ScanReport) -> Log {
                 tool_execution_notifications: report.diagnostics.iter().map(notification).collect(),
             }],
             column_kind: "unicodeCodePoints",
+            properties: report
+                .change
+                .map(|secrev_change| RunProperties { secrev_change }),
             results: report
                 .findings
                 .iter()

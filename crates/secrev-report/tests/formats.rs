@@ -5,8 +5,8 @@
 //! directory), so the text excerpts and every snapshot are the same on every machine.
 
 use secrev_core::{
-    Category, Confidence, Diagnostic, DiagnosticKind, Finding, Position, RelatedLocation, RuleDocs,
-    RuleInfo, Severity, Span, TraceStep,
+    Category, ChangeSummary, ChangedFile, Confidence, Diagnostic, DiagnosticKind, FileStatus,
+    Finding, Position, RelatedLocation, RuleDocs, RuleInfo, Severity, Span, TraceStep,
 };
 use secrev_report::{render, Format, RenderOptions, ScanReport, Summary, NO_DEFECTS};
 use serde_json::Value;
@@ -249,9 +249,63 @@ fn versionless(text: String) -> String {
     )
 }
 
+/// A change touching a modified file (the one the findings are in), a renamed file and a
+/// binary file, reviewed with partial context.
+fn change() -> ChangeSummary {
+    let file = |path: &str, old_path: Option<&str>, status, added, removed, binary| ChangedFile {
+        path: path.into(),
+        old_path: old_path.map(Into::into),
+        status,
+        added,
+        removed,
+        binary,
+    };
+    ChangeSummary {
+        title: "Harden the upload handler".into(),
+        source: "1a2b3c4..5d6e7f8".into(),
+        id: "5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e".into(),
+        files: vec![
+            file(
+                "tests/data/logo.png",
+                None,
+                FileStatus::Modified,
+                0,
+                0,
+                true,
+            ),
+            file(
+                "tests/data/sample.py",
+                None,
+                FileStatus::Modified,
+                12,
+                3,
+                false,
+            ),
+            file(
+                "tests/data/util.py",
+                Some("tests/data/helpers.py"),
+                FileStatus::Renamed,
+                2,
+                1,
+                false,
+            ),
+        ],
+        partial_context: true,
+    }
+}
+
 fn with_report<T>(
     findings: &[Finding],
     diagnostics: &[Diagnostic],
+    f: impl FnOnce(&ScanReport) -> T,
+) -> T {
+    with_change_report(findings, diagnostics, None, f)
+}
+
+fn with_change_report<T>(
+    findings: &[Finding],
+    diagnostics: &[Diagnostic],
+    change: Option<&ChangeSummary>,
     f: impl FnOnce(&ScanReport) -> T,
 ) -> T {
     let rules = rules();
@@ -260,9 +314,17 @@ fn with_report<T>(
         diagnostics,
         rules: &rules,
         summary: SUMMARY,
-        change: None,
+        change,
     };
     f(&report)
+}
+
+/// `format` over the fixed findings and diagnostics of a review of [`change`].
+fn render_review(format: Format, findings: &[Finding]) -> String {
+    let change = change();
+    with_change_report(findings, &diagnostics(), Some(&change), |r| {
+        render_to_string(format, r, false)
+    })
 }
 
 #[test]
@@ -457,4 +519,231 @@ fn the_schema_check_rejects_broken_sarif() {
     ] {
         assert!(!sarif_errors(&broken).is_empty(), "accepted: {broken}");
     }
+}
+
+#[test]
+fn json_with_change() {
+    let out = render_review(Format::Json, &findings());
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    let change: ChangeSummary = serde_json::from_value(doc["change"].clone()).unwrap();
+    assert_eq!(change, self::change());
+    // Without a change there is no key at all (the `json` snapshot shows the rest is unchanged).
+    let scan = with_report(&findings(), &[], |r| {
+        render_to_string(Format::Json, r, false)
+    });
+    assert!(serde_json::from_str::<Value>(&scan)
+        .unwrap()
+        .get("change")
+        .is_none());
+    insta::assert_snapshot!(versionless(out));
+}
+
+#[test]
+fn sarif_with_change() {
+    let out = render_review(Format::Sarif, &findings());
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let errors = sarif_errors(&doc);
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+    let change: ChangeSummary =
+        serde_json::from_value(doc["runs"][0]["properties"]["secrevChange"].clone()).unwrap();
+    assert_eq!(change, self::change());
+    insta::assert_snapshot!(versionless(out));
+}
+
+#[test]
+fn review() {
+    let out = render_review(Format::Review, &findings());
+    assert!(!out.contains('\x1b'));
+    assert!(out.starts_with("Security review of Harden the upload handler\n"));
+    assert!(out.contains("\n1a2b3c4..5d6e7f8: 3 files, +14 -4 lines\n"));
+    assert!(out.contains("\n  renamed   tests/data/helpers.py -> tests/data/util.py (+2 -1)\n"));
+    assert!(out.contains("\nThe review had partial context"));
+    assert!(out.contains("\n   other end: tests/data/sample.py:15:12 (the check)\n"));
+    assert!(out.contains(
+        "The data comes from parameter `user_cmd` at tests/data/sample.py:6 and reaches this \
+         line directly."
+    ));
+    assert_eq!(
+        out.lines().last(),
+        Some("5 security defects are detected in the code")
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn review_clean() {
+    let change = change();
+    let out = with_change_report(&[], &[], Some(&change), |r| {
+        render_to_string(Format::Review, r, false)
+    });
+    assert_eq!(out.lines().last(), Some(NO_DEFECTS));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn review_without_change() {
+    let out = with_report(&findings()[1..3], &[], |r| {
+        render_to_string(Format::Review, r, false)
+    });
+    assert!(out.starts_with("Security review of 2 files\n40 lines scanned, 1 file skipped\n"));
+    assert_eq!(
+        out.lines().last(),
+        Some("2 security defects are detected in the code")
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn review_color_only_when_asked() {
+    let change = change();
+    let render = |color| {
+        with_change_report(&findings(), &diagnostics(), Some(&change), |r| {
+            render_to_string(Format::Review, r, color)
+        })
+    };
+    let colored = render(true);
+    assert!(colored.contains("\x1b["));
+    assert_eq!(strip_ansi(&colored), render(false));
+}
+
+#[test]
+fn markdown() {
+    let out = render_review(Format::Markdown, &findings());
+    assert!(out.starts_with("## Security review of Harden the upload handler\n"));
+    assert!(out.contains("\n| # | Severity | CWE | Location | Title |\n"));
+    assert_eq!(
+        out.lines().last(),
+        Some("5 security defects are detected in the code")
+    );
+    assert_eq!(
+        out.matches("<details>").count(),
+        out.matches("</details>").count()
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn markdown_clean() {
+    let change = change();
+    let out = with_change_report(&[], &[], Some(&change), |r| {
+        render_to_string(Format::Markdown, r, false)
+    });
+    assert!(!out.contains("| # |"));
+    assert_eq!(out.lines().last(), Some(NO_DEFECTS));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn markdown_escapes_user_text() {
+    let mut hostile = findings()[1].clone();
+    hostile.path = "tests/data/a|b`<x>.py".into();
+    hostile.title = "</summary><img src=x onerror=alert(1)> | *bold*".into();
+    hostile.message = "`a|b` and <script> with one ` stray".into();
+    let mut change = change();
+    change.title = "Fix `x` | <b>y</b>\n## not a heading".into();
+    let out = with_change_report(&[hostile], &[], Some(&change), |r| {
+        render_to_string(Format::Markdown, r, false)
+    });
+    assert!(out.starts_with(r"## Security review of Fix \`x\` \| \<b\>y\</b\> ## not a heading"));
+    // The table row keeps five cells: every `|` of the path and title is escaped.
+    let row = out.lines().find(|l| l.starts_with("| 1 |")).unwrap();
+    assert_eq!(row.matches('|').count() - row.matches(r"\|").count(), 6);
+    assert!(row.contains(r"``tests/data/a\|b`<x>.py:7``"));
+    assert!(out.contains(
+        "<summary>1. <b>high</b> CWE-78 &lt;/summary&gt;&lt;img src=x onerror=alert(1)&gt; | \
+         *bold* at <code>tests/data/a|b`&lt;x&gt;.py:7</code></summary>"
+    ));
+    // Unpaired backticks: the message is all text, nothing raw.
+    assert!(out.contains(r"\`a\|b\` and \<script\> with one \` stray."));
+    let unescaped = out.replace(r"\<", "");
+    assert!(!unescaped.contains("<script") && !unescaped.contains("<img"));
+    // The data-flow sentence keeps its code spans.
+    assert!(out.contains("The data comes from parameter `user_cmd` at"));
+}
+
+#[test]
+fn gerrit() {
+    let out = render_review(Format::Gerrit, &findings());
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["tag"], "autogenerated:secrev");
+    assert_eq!(doc["omit_duplicate_comments"], true);
+    assert!(doc.get("labels").is_none());
+    assert!(doc["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("\n5 security defects are detected in the code"));
+    let comments = doc["robot_comments"].as_object().unwrap();
+    let paths: Vec<&str> = comments.keys().map(String::as_str).collect();
+    assert_eq!(paths, ["tests/data/missing.py", "tests/data/sample.py"]);
+    let sample = comments["tests/data/sample.py"].as_array().unwrap();
+    assert_eq!(sample.len(), 4);
+    let shell = &sample[0];
+    assert_eq!(shell["robot_id"], "secrev");
+    assert_eq!(shell["robot_run_id"], change().id);
+    assert_eq!(shell["line"], 7);
+    assert_eq!(
+        shell["range"],
+        serde_json::json!({ "start_line": 7, "start_character": 11, "end_line": 7, "end_character": 48 })
+    );
+    assert_eq!(shell["properties"]["cwe"], "78");
+    assert_eq!(shell["properties"]["rule_id"], "PY101");
+    assert!(shell["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("CWE-78 Improper Neutralization"));
+    // A span over two lines: the comment sits on its end line, as Gerrit expects.
+    let sql = &sample[3];
+    assert_eq!(sql["line"], 22);
+    assert_eq!(sql["range"]["start_line"], 21);
+    assert!(out.ends_with("}\n"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn gerrit_scan_run_id() {
+    let out = with_report(&findings()[1..2], &[], |r| {
+        render_to_string(Format::Gerrit, r, false)
+    });
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["robot_comments"]["tests/data/sample.py"][0]["robot_run_id"],
+        "scan"
+    );
+    assert!(doc["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Security review of 2 files\n"));
+}
+
+#[test]
+fn github() {
+    let mut odd = findings()[1].clone();
+    odd.path = "tests/data/a,b:c%.py".into();
+    odd.title = "shell=True, again: 100%".into();
+    odd.message = "`cmd`: built, then\r\nrun at 100%".into();
+    odd.fix = "use a list".into();
+    odd.trace.clear();
+    let mut all = findings();
+    all.push(odd);
+    let out = render_review(Format::Github, &all);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), all.len() + 1);
+    assert_eq!(
+        lines[all.len() - 1],
+        "::error file=tests/data/a%2Cb%3Ac%25.py,line=7,endLine=7,col=12,endColumn=49,\
+         title=PY101 CWE-78 shell=True%2C again%3A 100%25::`cmd`: built, then%0D%0Arun at \
+         100%25. Fix: use a list"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"6 security defects are detected in the code")
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn github_clean() {
+    let out = with_report(&[], &[], |r| render_to_string(Format::Github, r, false));
+    assert_eq!(out, format!("{NO_DEFECTS}\n"));
 }
