@@ -78,10 +78,11 @@ fn data_flow(f: &Finding) -> Option<String> {
     let at_finding = |path: &str, line: u32| path == f.path && line == f.span.start.line;
     // The steps between source and sink: where the data goes after its source, short of this
     // line. Steps in this file are named by line number, steps in others by `path:line`.
+    let at_source = |path: &str, line: u32| path == source.path && line == source.span.start.line;
     let mut through: Vec<(bool, String)> = Vec::new();
     for step in rest {
         let line = step.span.start.line;
-        if at_finding(&step.path, line) {
+        if at_finding(&step.path, line) || at_source(&step.path, line) {
             continue;
         }
         let here = step.path == f.path;
@@ -96,7 +97,10 @@ fn data_flow(f: &Finding) -> Option<String> {
     }
     Some(format!(
         "The data comes from {} at {}:{} and reaches this line {}.",
-        source.message.trim_end_matches('.'),
+        source
+            .message
+            .trim_start_matches("source: ")
+            .trim_end_matches('.'),
         source.path,
         source.span.start.line,
         route(&through),
