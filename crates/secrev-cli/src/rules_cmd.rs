@@ -5,9 +5,11 @@ use crate::EXIT_CLEAN;
 use secrev_core::{cwe, RuleInfo};
 use secrev_rules::registry;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 pub(crate) fn list(args: RulesArgs) -> Result<u8, String> {
     let rules = registry::all();
+    let mut out = String::new();
     match args.format {
         ListFormat::Text => {
             for rule in rules {
@@ -17,7 +19,8 @@ pub(crate) fn list(args: RulesArgs) -> Result<u8, String> {
                 } else {
                     ""
                 };
-                println!(
+                let _ = writeln!(
+                    out,
                     "{:<6} {:<8} {:<9} {:<8} {}  ({}{opt_in})",
                     info.id,
                     format!("CWE-{}", info.cwe),
@@ -38,10 +41,21 @@ pub(crate) fn list(args: RulesArgs) -> Result<u8, String> {
                 })
                 .collect();
             let text = serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?;
-            println!("{text}");
+            let _ = writeln!(out, "{text}");
         }
     }
-    Ok(EXIT_CLEAN)
+    emit(&out)
+}
+
+/// Writes `text` to standard output; a reader that stops early (`secrev rules | head`) is not
+/// an error.
+fn emit(text: &str) -> Result<u8, String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(EXIT_CLEAN),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
+    }
 }
 
 fn rule_json(info: &RuleInfo) -> serde_json::Value {
@@ -62,14 +76,15 @@ fn rule_json(info: &RuleInfo) -> serde_json::Value {
 pub(crate) fn show(args: RuleArgs) -> Result<u8, String> {
     let rule = registry::find(&args.rule)
         .ok_or_else(|| format!("no rule `{}` (see `secrev rules`)", args.rule))?;
-    print!("{}", documentation(&rule.info));
+    let mut text = documentation(&rule.info);
     if registry::is_opt_in(rule) {
-        println!(
+        let _ = writeln!(
+            text,
             "\nThis rule is opt-in: enable it with `--select {}`.",
             rule.info.id
         );
     }
-    Ok(EXIT_CLEAN)
+    emit(&text)
 }
 
 /// A rule's documentation as `secrev rule` prints it.
