@@ -51,7 +51,10 @@ pub(crate) fn list(args: RulesArgs) -> Result<u8, String> {
 /// an error.
 fn emit(text: &str) -> Result<u8, String> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(EXIT_CLEAN),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
         Err(e) => Err(format!("cannot write to standard output: {e}")),

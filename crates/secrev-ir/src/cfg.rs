@@ -140,7 +140,9 @@ impl Cfg {
     }
 }
 
-fn any_in(value: &Value, test: &mut impl FnMut(&Value) -> bool) -> bool {
+/// Whether `test` holds for `value` or any value nested in it (receivers, arguments, operands,
+/// parts; not the values names were bound to elsewhere).
+pub fn any_in<'v>(value: &'v Value, test: &mut impl FnMut(&'v Value) -> bool) -> bool {
     if test(value) {
         return true;
     }

@@ -14,7 +14,7 @@
 mod cfg;
 mod value;
 
-pub use cfg::{Block, BlockId, Cfg, Edge, EdgeKind, Place, Stmt, ENTRY, EXIT};
+pub use cfg::{any_in, Block, BlockId, Cfg, Edge, EdgeKind, Place, Stmt, ENTRY, EXIT};
 
 pub use value::{BuildKind, Part, Value, ValueKind};
 
@@ -91,6 +91,17 @@ pub struct Function {
     pub ops: Vec<Op>,
     /// The body as a control-flow graph.
     pub cfg: Cfg,
+    /// The `with` blocks of the body, in source order.
+    pub managed: Vec<Managed>,
+}
+
+/// A `with` block: a context manager it enters and the body that runs inside it (a lock held,
+/// a file kept open).
+#[derive(Debug, Clone)]
+pub struct Managed {
+    pub manager: Arc<Value>,
+    /// From the first to the last statement of the body.
+    pub body: ByteSpan,
 }
 
 /// A declared parameter.

@@ -11,8 +11,8 @@ use secrev_core::ByteSpan;
 use secrev_ir::CompactString;
 use secrev_ir::{
     Assert, Assign, BuildKind, Call, Callee, EdgeKind, Function, FunctionKind, Handler,
-    HandlerBody, Import, Keyword, Language, Op, Param, Part, Place, Stmt as Step, Target, Unit,
-    Value, ValueKind, EXIT,
+    HandlerBody, Import, Keyword, Language, Managed, Op, Param, Part, Place, Stmt as Step, Target,
+    Unit, Value, ValueKind, EXIT,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -33,6 +33,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         scope: 0,
         ops: Vec::new(),
         cfg: CfgBuilder::new(),
+        managed: Vec::new(),
         qualname: String::new(),
         depth: 0,
         too_deep: false,
@@ -56,6 +57,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         decorators: Vec::new(),
         ops,
         cfg,
+        managed: std::mem::take(&mut lowerer.managed),
     });
     while let Some(pending) = lowerer.pending.pop_front() {
         lowerer.lower_pending(pending);
@@ -112,6 +114,8 @@ struct Lowerer<'a> {
     ops: Vec<Op>,
     /// The control-flow graph of the body being lowered.
     cfg: CfgBuilder,
+    /// The `with` blocks of the body being lowered.
+    managed: Vec<Managed>,
     /// The qualified name of the body being lowered (empty for the module).
     qualname: String,
     depth: usize,
@@ -343,6 +347,7 @@ impl<'a> Lowerer<'a> {
             decorators: pending.decorators,
             ops,
             cfg,
+            managed: std::mem::take(&mut self.managed),
         });
     }
 
@@ -414,8 +419,18 @@ impl<'a> Lowerer<'a> {
             Stmt::While(while_stmt) => self.lower_while(while_stmt),
             Stmt::If(if_stmt) => self.lower_if(if_stmt),
             Stmt::With(with) => {
+                let body = match (with.body.first(), with.body.last()) {
+                    (Some(first), Some(last)) => {
+                        self.span(TextRange::new(first.range().start(), last.range().end()))
+                    }
+                    _ => self.span(with.range),
+                };
                 for item in &with.items {
                     let value = Arc::new(self.lower_expr(&item.context_expr));
+                    self.managed.push(Managed {
+                        manager: value.clone(),
+                        body,
+                    });
                     match &item.optional_vars {
                         Some(vars) => {
                             self.record_binding(vars, &value);

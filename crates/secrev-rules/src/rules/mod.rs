@@ -6,6 +6,7 @@ mod errors;
 mod files;
 mod injection;
 mod network;
+mod races;
 mod secrets;
 mod taint;
 mod web;
@@ -22,5 +23,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     errors::RULES,
     web::RULES,
     network::RULES,
+    races::RULES,
     taint::RULES,
 ];

@@ -1,0 +1,8 @@
+//! Race rules: decisions taken on a state another thread or process can change before the
+//! decision is acted on.
+
+mod check_then_use;
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[&check_then_use::RULE];
