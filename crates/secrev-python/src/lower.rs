@@ -619,10 +619,28 @@ impl<'a> Lowerer<'a> {
         if !catches_all {
             // An exception no clause catches runs `finally` and propagates.
             let outer = self.cfg.raise_target();
-            self.cfg.edge(dispatch, outer, EdgeKind::Normal);
+            if try_stmt.finalbody.is_empty() {
+                self.cfg.edge(dispatch, outer, EdgeKind::Normal);
+            } else {
+                let unwind = self.cfg.block();
+                self.cfg.edge(dispatch, unwind, EdgeKind::Normal);
+                self.cfg.set_current(unwind);
+                self.lower_graph_only(&try_stmt.finalbody);
+                self.cfg.jump(outer);
+            }
         }
         self.cfg.set_current(finally);
         self.lower_body(&try_stmt.finalbody);
+    }
+
+    /// Lowers `body` into the graph only: a second copy of code that already has its ops,
+    /// functions and `with` blocks recorded (the `finally` body on the path of an exception).
+    fn lower_graph_only(&mut self, body: &'a [Stmt]) {
+        let (ops, pending, managed) = (self.ops.len(), self.pending.len(), self.managed.len());
+        self.lower_body(body);
+        self.ops.truncate(ops);
+        self.pending.truncate(pending);
+        self.managed.truncate(managed);
     }
 
     fn lower_match(&mut self, match_stmt: &'a ast::StmtMatch) {
