@@ -34,6 +34,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         ops: Vec::new(),
         cfg: CfgBuilder::new(),
         managed: Vec::new(),
+        finally_bodies: Vec::new(),
         qualname: String::new(),
         depth: 0,
         too_deep: false,
@@ -116,6 +117,8 @@ struct Lowerer<'a> {
     cfg: CfgBuilder,
     /// The `with` blocks of the body being lowered.
     managed: Vec<Managed>,
+    /// The `finally` bodies of the `try` statements being lowered, outermost first.
+    finally_bodies: Vec<&'a [Stmt]>,
     /// The qualified name of the body being lowered (empty for the module).
     qualname: String,
     depth: usize,
@@ -386,6 +389,12 @@ impl<'a> Lowerer<'a> {
                     value,
                     span: self.span(ret.range),
                 });
+                // A `return` inside `try` runs the enclosing `finally` bodies on its way out.
+                let pending_finally = std::mem::take(&mut self.finally_bodies);
+                for body in pending_finally.iter().rev() {
+                    self.lower_graph_only(body);
+                }
+                self.finally_bodies = pending_finally;
                 self.cfg.jump(EXIT);
             }
             Stmt::Delete(delete) => delete.targets.iter().for_each(|t| {
@@ -598,6 +607,10 @@ impl<'a> Lowerer<'a> {
     fn lower_try(&mut self, try_stmt: &'a ast::StmtTry) {
         let dispatch = self.cfg.block();
         let finally = self.cfg.block();
+        let has_finally = !try_stmt.finalbody.is_empty();
+        if has_finally {
+            self.finally_bodies.push(&try_stmt.finalbody);
+        }
         self.cfg.enter_try(dispatch);
         let body = self.cfg.block();
         self.cfg.goto(body);
@@ -615,6 +628,9 @@ impl<'a> Lowerer<'a> {
             self.cfg.set_current(block);
             self.lower_handler(handler);
             self.cfg.goto(finally);
+        }
+        if has_finally {
+            self.finally_bodies.pop();
         }
         if !catches_all {
             // An exception no clause catches runs `finally` and propagates.

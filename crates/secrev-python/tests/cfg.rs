@@ -106,3 +106,23 @@ fn unpacking_and_constant_keys_give_element_paths() {
         ]
     );
 }
+
+#[test]
+fn a_return_inside_try_runs_finally_first() {
+    let src = "def f(lock):\n    try:\n        return 1\n    finally:\n        lock.release()\n";
+    let unit = secrev_python::lower(src).unit;
+    let cfg = &function(&unit, "f").cfg;
+    let returning = cfg
+        .blocks
+        .iter()
+        .find(|b| b.stmts.iter().any(|s| matches!(s, Stmt::Return { .. })))
+        .expect("a block returns");
+    // After the returned value is computed, a copy of the finally body runs, then the exit.
+    let at = returning
+        .stmts
+        .iter()
+        .position(|s| matches!(s, Stmt::Return { .. }))
+        .unwrap_or(usize::MAX);
+    assert_eq!(returning.stmts.len(), at + 2);
+    assert!(matches!(returning.stmts[at + 1], Stmt::Eval(_)));
+}

@@ -2,7 +2,9 @@
 //! decision is acted on.
 
 mod check_then_use;
+mod held;
+mod lock_not_released;
 
 use crate::Rule;
 
-pub(crate) const RULES: &[&Rule] = &[&check_then_use::RULE];
+pub(crate) const RULES: &[&Rule] = &[&check_then_use::RULE, &lock_not_released::RULE];
