@@ -57,8 +57,8 @@ pub enum Before {
     /// Nothing was there (whole files, a root commit).
     Nothing,
     Ready(Tree),
-    /// A commit, listed on first use.
-    Commit(Repo, String),
+    /// A commit's files, listed from the files after the change and the diff.
+    Derived(GitTree),
 }
 
 impl Before {
@@ -67,7 +67,10 @@ impl Before {
         Ok(match self {
             Before::Nothing => None,
             Before::Ready(tree) => Some(f(tree)),
-            Before::Commit(repo, commit) => Some(f(&tree_of(repo.tree(commit)?))),
+            Before::Derived(tree) => Some(f(&Tree {
+                files: tree.paths(),
+                snapshot: Box::new(tree.clone()),
+            })),
         })
     }
 }
@@ -158,7 +161,6 @@ fn short(id: &str) -> &str {
 }
 
 fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
-    let head = repo.commit("HEAD");
     let revision = |rev: &str| {
         repo.commit(rev).ok_or_else(|| {
             ReviewError::Usage(format!(
@@ -170,16 +172,18 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
     let (from, to, cached, title, source) = match target {
         Target::WorkTree | Target::Staged => {
             let staged = matches!(target, Target::Staged);
-            let from = head.clone();
+            let from = repo.commit("HEAD");
             let what = if staged { "staged" } else { "uncommitted" };
             let title = format!("{what} changes against HEAD");
             let source = if staged { "index" } else { "working tree" };
             (from, None, staged, title, source.to_owned())
         }
         Target::Commit(rev) => {
-            let commit = revision(rev)?;
-            let parent = repo.first_parent(&commit);
-            let title = repo.subject(&commit)?;
+            let (commit, parent, title) = repo.describe(rev).ok_or_else(|| {
+                ReviewError::Usage(format!(
+                    "`{rev}` is neither a file nor a revision of this repository"
+                ))
+            })?;
             let source = match &parent {
                 Some(p) => format!("{}..{}", short(p), short(&commit)),
                 None => format!("{} (root commit)", short(&commit)),
@@ -276,7 +280,7 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
         });
     }
     let before = match from {
-        Some(commit) => Before::Commit(repo.clone(), commit),
+        Some(commit) => Before::Derived(repo.tree_at(&commit, files_before(&after.files, &files))),
         None => Before::Nothing,
     };
     let id = match (&to, cached) {
@@ -301,6 +305,23 @@ fn from_git(target: &Target, repo: &Repo) -> Result<Change, ReviewError> {
 
 fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The files before a change: those after it, less the ones it adds, plus the ones it deletes
+/// or renames away (listing them this way saves listing the older tree).
+fn files_before(after: &[PathBuf], diffs: &[FileDiff]) -> Vec<PathBuf> {
+    let added: BTreeSet<&PathBuf> = diffs
+        .iter()
+        .filter(|d| d.old_path != d.new_path)
+        .filter_map(|d| d.new_path.as_ref())
+        .collect();
+    let mut before: BTreeSet<PathBuf> = after
+        .iter()
+        .filter(|p| !added.contains(p))
+        .cloned()
+        .collect();
+    before.extend(diffs.iter().filter_map(|d| d.old_path.clone()));
+    before.into_iter().collect()
 }
 
 /// A helper thread's result; a panic there is a failed git call.

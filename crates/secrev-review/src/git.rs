@@ -9,13 +9,15 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A git working tree.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Repo {
     /// The top-level directory of the working tree.
     pub root: PathBuf,
+    /// One `git cat-file` process serves every tree of the repository.
+    reader: Arc<Mutex<Option<CatFile>>>,
 }
 
 impl Repo {
@@ -34,6 +36,7 @@ impl Repo {
         let root = trim_newline(&output.stdout);
         Some(Repo {
             root: PathBuf::from(OsStr::from_bytes(root)),
+            reader: Arc::default(),
         })
     }
 
@@ -82,9 +85,42 @@ impl Repo {
         (!id.is_empty()).then_some(id)
     }
 
-    /// The first parent of `commit`, or `None` for a root commit.
-    pub fn first_parent(&self, commit: &str) -> Option<String> {
-        self.commit(&format!("{commit}^1"))
+    /// The commit `rev` names, its first parent (`None` for a root commit) and its subject, in
+    /// one call; `None` when `rev` names no commit.
+    pub fn describe(&self, rev: &str) -> Option<(String, Option<String>, String)> {
+        let out = self
+            .run(&[
+                "log",
+                "-1",
+                "--no-walk",
+                "--format=%H%n%P%n%s",
+                "--end-of-options",
+                rev,
+                "--",
+            ])
+            .ok()?;
+        let text = String::from_utf8_lossy(&out);
+        let mut lines = text.lines();
+        let commit = lines.next().filter(|c| !c.is_empty())?.to_owned();
+        let parent = lines
+            .next()
+            .and_then(|p| p.split_whitespace().next())
+            .map(str::to_owned);
+        let subject = lines.next().unwrap_or("").to_owned();
+        Some((commit, parent, subject))
+    }
+
+    /// The files `paths` as they are in `commit`, named for `git cat-file` as `commit:path`.
+    pub fn tree_at(&self, commit: &str, paths: Vec<PathBuf>) -> GitTree {
+        let blobs = paths
+            .into_iter()
+            .map(|path| {
+                let mut name = format!("{commit}:").into_bytes();
+                name.extend_from_slice(path.as_os_str().as_bytes());
+                (path, name)
+            })
+            .collect();
+        GitTree::new(self.clone(), blobs)
     }
 
     /// The best common ancestor of two commits.
@@ -141,7 +177,7 @@ impl Repo {
                 let mut meta = entry[..tab].split(|&b| b == b' ');
                 is_file_mode(meta.next()?).then_some(())?;
                 (meta.next()? == b"blob").then_some(())?;
-                let id = String::from_utf8_lossy(meta.next()?).into_owned();
+                let id = meta.next()?.to_vec();
                 Some((PathBuf::from(OsStr::from_bytes(&entry[tab + 1..])), id))
             })
             .collect();
@@ -158,7 +194,7 @@ impl Repo {
                 let tab = entry.iter().position(|&b| b == b'\t')?;
                 let mut meta = entry[..tab].split(|&b| b == b' ');
                 is_file_mode(meta.next()?).then_some(())?;
-                let id = String::from_utf8_lossy(meta.next()?).into_owned();
+                let id = meta.next()?.to_vec();
                 (meta.next()? == b"0").then_some(())?;
                 Some((PathBuf::from(OsStr::from_bytes(&entry[tab + 1..])), id))
             })
@@ -216,18 +252,18 @@ fn trim_newline(bytes: &[u8]) -> &[u8] {
 
 /// The files of one tree (a commit or the index), read from the object store on demand
 /// through one long-running `git cat-file --batch-command`.
+#[derive(Clone)]
 pub struct GitTree {
     repo: Repo,
-    blobs: HashMap<PathBuf, String>,
-    reader: Mutex<Option<CatFile>>,
+    /// Object names by path: blob ids, or `commit:path`.
+    blobs: Arc<HashMap<PathBuf, Vec<u8>>>,
 }
 
 impl GitTree {
-    fn new(repo: Repo, blobs: HashMap<PathBuf, String>) -> GitTree {
+    fn new(repo: Repo, blobs: HashMap<PathBuf, Vec<u8>>) -> GitTree {
         GitTree {
             repo,
-            blobs,
-            reader: Mutex::new(None),
+            blobs: Arc::new(blobs),
         }
     }
 
@@ -244,6 +280,7 @@ impl GitTree {
             .get(path)
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "not in this revision"))?;
         let mut reader = self
+            .repo
             .reader
             .lock()
             .map_err(|_| io::Error::other("git reader poisoned"))?;
@@ -309,8 +346,14 @@ impl CatFile {
 
     /// `info <id>` answers `<id> <type> <size>`; `contents <id>` the same line then the bytes.
     /// `info` returns the size as text, `contents` the bytes.
-    fn ask(&mut self, command: &str, id: &str) -> io::Result<Vec<u8>> {
-        writeln!(self.input, "{command} {id}")?;
+    fn ask(&mut self, command: &str, id: &[u8]) -> io::Result<Vec<u8>> {
+        // One write per request: the pipe is unbuffered.
+        let mut line = Vec::with_capacity(command.len() + id.len() + 2);
+        line.extend_from_slice(command.as_bytes());
+        line.push(b' ');
+        line.extend_from_slice(id);
+        line.push(b'\n');
+        self.input.write_all(&line)?;
         self.input.flush()?;
         let mut header = String::new();
         self.output.read_line(&mut header)?;
@@ -321,7 +364,11 @@ impl CatFile {
             _ => {
                 return Err(io::Error::new(
                     io::ErrorKind::NotFound,
-                    format!("git cannot read object {id}: {}", header.trim()),
+                    format!(
+                        "git cannot read object {}: {}",
+                        String::from_utf8_lossy(id),
+                        header.trim()
+                    ),
                 ))
             }
         };
