@@ -35,7 +35,8 @@ pub enum Target {
 pub struct Tree {
     /// Where to read them.
     pub snapshot: Box<dyn Snapshot>,
-    /// Every file in the tree (the project, for following calls out of the changed files).
+    /// Every file in the tree, sorted (the project, for following calls out of the changed
+    /// files).
     pub files: Vec<PathBuf>,
 }
 

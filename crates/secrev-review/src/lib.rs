@@ -19,7 +19,7 @@ pub use change::{Before, Change, Target, Tree};
 use introduced::{new_since, renames, touches, ChangedLines};
 use secrev_core::{ChangeSummary, Diagnostic, DiagnosticKind, Finding};
 use secrev_engine::{display, is_python, scan_request, ScanRequest, Settings};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Why a review could not be made.
@@ -79,26 +79,18 @@ pub fn review(
     options: ReviewOptions,
 ) -> Result<ReviewOutcome, ReviewError> {
     let change = Change::resolve(target, cwd)?;
-    let analysed = |path: &PathBuf| is_python(path) && !settings.exclude.is_match(display(path));
     let touched: Vec<PathBuf> = change
         .files
         .iter()
         .filter(|f| f.is_code())
         .filter_map(|f| f.new_path.clone())
-        .filter(analysed)
+        .filter(|p| analysed(p, settings))
         .collect();
-    let neighbours = |files: &[PathBuf], skip: &[PathBuf]| -> Vec<PathBuf> {
-        files
-            .iter()
-            .filter(|p| analysed(p) && !skip.contains(p))
-            .cloned()
-            .collect()
-    };
     let after = scan_request(
         &ScanRequest {
             snapshot: change.after.snapshot.as_ref(),
             files: &touched,
-            neighbours: &neighbours(&change.after.files, &touched),
+            neighbours: &neighbours(&change.after.files, &touched, settings),
             threads: options.threads,
             on_file: &|| {},
         },
@@ -146,6 +138,20 @@ pub fn review(
     })
 }
 
+/// Whether a file is one the review analyses: Python, not excluded by configuration.
+fn analysed(path: &Path, settings: &Settings) -> bool {
+    is_python(path) && !settings.exclude.is_match(display(path))
+}
+
+/// The files of a tree the taint analysis may follow calls into: the analysed ones not scanned.
+fn neighbours(tree: &[PathBuf], scanned: &[PathBuf], settings: &Settings) -> Vec<PathBuf> {
+    let scanned: HashSet<&PathBuf> = scanned.iter().collect();
+    tree.iter()
+        .filter(|p| !scanned.contains(p) && analysed(p, settings))
+        .cloned()
+        .collect()
+}
+
 /// The findings of the files before the change, for those files where a finding touches a
 /// changed line (elsewhere nothing can be new, so nothing needs comparing).
 fn findings_before(
@@ -179,16 +185,11 @@ fn findings_before(
             .map(PathBuf::from)
             .filter(|p| {
                 !change.files.iter().any(|f| f.new_path.as_ref() == Some(p))
-                    && before.files.contains(p)
+                    && before.files.binary_search(p).is_ok()
             })
             .collect();
         files.extend(untouched);
-        let neighbours: Vec<PathBuf> = before
-            .files
-            .iter()
-            .filter(|p| is_python(p) && !files.contains(p))
-            .cloned()
-            .collect();
+        let neighbours = neighbours(&before.files, &files, settings);
         scan_request(
             &ScanRequest {
                 snapshot: before.snapshot.as_ref(),
