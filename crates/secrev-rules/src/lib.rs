@@ -4,6 +4,7 @@
 //! a single walk.
 
 mod context;
+mod held;
 pub mod helpers;
 pub mod registry;
 mod rules;

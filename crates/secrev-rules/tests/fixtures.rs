@@ -3,10 +3,12 @@
 //!
 //! - `# expect: PY101` — this line must carry a PY101 finding (several ids: `PY101, PY102`;
 //!   `PY101:low` also pins the severity);
-//! - `# ok: PY101` — this line must not carry a PY101 finding (a negative example).
+//! - `# ok: PY101` — this line must not carry a PY101 finding (a negative example);
+//! - `# then: PY901` — this line is the other end of a PY901 finding (the use after a check, the
+//!   `return` that leaves a lock held): one of the finding's related locations.
 //!
 //! Any finding on a line without a matching `expect` fails the test, as does any `expect` without
-//! a finding. Every rule must have at least one `expect` and one `ok` somewhere (taint rules,
+//! a finding; the same holds for related locations and `then`. Every rule must have at least one `expect` and one `ok` somewhere (taint rules,
 //! which need whole projects, have theirs in the corpus under `tests/taint/`).
 
 use secrev_core::LineIndex;
@@ -19,6 +21,7 @@ struct Expectations {
     /// line -> (rule id -> pinned severity)
     expect: BTreeMap<u32, BTreeMap<String, Option<String>>>,
     ok: BTreeMap<u32, BTreeSet<String>>,
+    then: BTreeMap<u32, BTreeSet<String>>,
 }
 
 fn fixtures_root() -> PathBuf {
@@ -63,13 +66,15 @@ fn parse_expectations(source: &str) -> Expectations {
                     .insert(id.to_owned(), severity);
             }
         }
-        if let Some(ids) = annotation(line, "# ok:") {
-            for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                expectations
-                    .ok
-                    .entry(number)
+        for (marker, set) in [
+            ("# ok:", &mut expectations.ok),
+            ("# then:", &mut expectations.then),
+        ] {
+            if let Some(ids) = annotation(line, marker) {
+                let ids = ids.split(',').map(str::trim).filter(|s| !s.is_empty());
+                set.entry(number)
                     .or_default()
-                    .insert(id.to_owned());
+                    .extend(ids.map(str::to_owned));
             }
         }
     }
@@ -117,7 +122,14 @@ fn every_fixture_matches_its_annotations() {
 
         let hits = check_unit(&rules, &lowered.unit, &source, &shown);
         let mut found: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+        let mut related: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
         for hit in &hits {
+            for (span, _) in &hit.hit.related {
+                related
+                    .entry(index.resolve(&source, *span).start.line)
+                    .or_default()
+                    .insert(hit.rule.info.id.to_owned());
+            }
             let severity = hit.hit.severity.unwrap_or(hit.rule.info.severity);
             found
                 .entry(index.resolve(&source, hit.hit.span).start.line)
@@ -145,6 +157,24 @@ fn every_fixture_matches_its_annotations() {
             for id in ids.keys() {
                 if !found.get(line).is_some_and(|f| f.contains_key(id)) {
                     failures.push(format!("{shown}:{line}: missing {id} finding"));
+                }
+            }
+        }
+        for (line, ids) in &related {
+            for id in ids {
+                if !expectations.then.get(line).is_some_and(|t| t.contains(id)) {
+                    failures.push(format!(
+                        "{shown}:{line}: unexpected other end of a {id} finding"
+                    ));
+                }
+            }
+        }
+        for (line, ids) in &expectations.then {
+            for id in ids {
+                if !related.get(line).is_some_and(|r| r.contains(id)) {
+                    failures.push(format!(
+                        "{shown}:{line}: no {id} finding has its other end here"
+                    ));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! PY902 `lock-not-released`: a lock acquired outside `with` that some way out of the function
 //! leaves held.
 
-use super::held::{calls, first_escape, statements, At, Escape};
+use crate::held::{calls, first_escape, statements, At, Escape};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{Call, EdgeKind, Function, Stmt, ValueKind};

@@ -2,7 +2,6 @@
 //! decision is acted on.
 
 mod check_then_use;
-mod held;
 mod lock_not_released;
 
 use crate::Rule;

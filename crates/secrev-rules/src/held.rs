@@ -6,13 +6,13 @@ use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Stmt, Value, ValueKind, EX
 
 /// A statement of a graph: block and index.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct At {
+pub(crate) struct At {
     pub block: BlockId,
     pub stmt: usize,
 }
 
 /// How something held leaves the function.
-pub(super) enum Escape<'c> {
+pub(crate) enum Escape<'c> {
     /// A path ends the function without giving it back: through this `return`, or off the end
     /// of the body when `None`.
     Exit(Option<ByteSpan>),
@@ -21,7 +21,7 @@ pub(super) enum Escape<'c> {
 }
 
 /// The statement's value, if it has one.
-pub(super) fn stmt_value(stmt: &Stmt) -> Option<&Value> {
+pub(crate) fn stmt_value(stmt: &Stmt) -> Option<&Value> {
     match stmt {
         Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value),
         Stmt::Return { value, .. } => value.as_deref(),
@@ -29,7 +29,7 @@ pub(super) fn stmt_value(stmt: &Stmt) -> Option<&Value> {
 }
 
 /// Whether `stmt` calls something for which `test` holds.
-pub(super) fn calls(stmt: &Stmt, test: &mut impl FnMut(&Call) -> bool) -> bool {
+pub(crate) fn calls(stmt: &Stmt, test: &mut impl FnMut(&Call) -> bool) -> bool {
     stmt_value(stmt).is_some_and(|value| {
         any_in(
             value,
@@ -39,7 +39,7 @@ pub(super) fn calls(stmt: &Stmt, test: &mut impl FnMut(&Call) -> bool) -> bool {
 }
 
 /// Every statement of the graph with its position.
-pub(super) fn statements(cfg: &Cfg) -> impl Iterator<Item = (At, &Stmt)> {
+pub(crate) fn statements(cfg: &Cfg) -> impl Iterator<Item = (At, &Stmt)> {
     cfg.blocks.iter().enumerate().flat_map(|(block, b)| {
         b.stmts.iter().enumerate().map(move |(stmt, s)| {
             let at = At {
@@ -54,7 +54,7 @@ pub(super) fn statements(cfg: &Cfg) -> impl Iterator<Item = (At, &Stmt)> {
 /// The first way the thing taken just before `from` escapes, following every edge (exception
 /// edges included) until `gives_back` holds for a statement. A path that ends the function is
 /// preferred to one that raises: it needs no failure to happen.
-pub(super) fn first_escape<'c>(
+pub(crate) fn first_escape<'c>(
     cfg: &'c Cfg,
     from: At,
     gives_back: &mut impl FnMut(&Stmt) -> bool,
