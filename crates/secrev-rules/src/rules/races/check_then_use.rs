@@ -24,8 +24,10 @@ pub(crate) static RULE: Rule = Rule {
                    project predicates: create/delete/add/remove calls on the same name). Not \
                    reported: the check runs under a lock (`with lock:`, `lockutils.lock(...)`, a \
                    `synchronized` decorator), the operation is atomic about the state \
-                   (`exist_ok=True`, `O_EXCL`, mode `'x'`), or the operation sits in a `try` that \
-                   handles its failure.",
+                   (`exist_ok=True`, `O_EXCL`, mode `'x'`) or tolerant of it (`rmtree(..., \
+                   ignore_errors=True)`), or the operation sits in a `try` that handles its \
+                   failure. Reads and removals, which can only fail when the state changed, are \
+                   low severity; creating, writing, renaming and changing modes are medium.",
             why: "Between the check and the use, another process, thread or greenthread can \
                   create, delete or replace the resource. The use then fails with an exception the \
                   code did not plan for (a crash, an agent stuck half-way through configuring a \
@@ -166,13 +168,13 @@ fn report(ctx: &Context, test: &Check, use_call: &Call, out: &mut Reporter) {
     let check_code = ctx.code(test.call.span);
     let use_code = ctx.code(use_call.span);
     let line = ctx.line_of(test.call.span);
-    let reads = is_read_only(use_call);
-    let consequence = match (test.checker, reads) {
+    let fails_only = is_read_only(use_call) || is_removal(use_call);
+    let consequence = match (test.checker, fails_only) {
         (Checker::Project, _) => {
             "so the operation meets a state the check did not see and fails or acts twice"
         }
         (Checker::Path, true) => {
-            "so the read fails with an unhandled error when the file goes away in between"
+            "so it fails with an unhandled error when the file goes away in between"
         }
         (Checker::Path, false) => {
             "so the operation meets a file the check did not see: one created, removed or \
@@ -189,7 +191,7 @@ fn report(ctx: &Context, test: &Check, use_call: &Call, out: &mut Reporter) {
         fix(test, use_call),
     );
     hit.related(test.call.span, "the state is checked here");
-    match (test.checker, reads) {
+    match (test.checker, fails_only) {
         (Checker::Project, _) => {
             hit.confidence(Confidence::Low);
         }
@@ -383,8 +385,19 @@ fn is_atomic(ctx: &Context, call: &Call) -> bool {
             .arg(1, "flags")
             .is_some_and(|flags| ctx.text(flags.span).contains("O_EXCL")),
         "open" => mode(call).is_some_and(|m| m.contains('x')),
+        // Not atomic, but it accepts whatever state it meets, so the race is harmless.
+        "rmtree" => truthy(call.keyword("ignore_errors")),
         _ => false,
     }
+}
+
+/// A removal: if the file changed in between, it fails (or removes a symlink rather than its
+/// target) instead of acting on something the check did not see.
+fn is_removal(call: &Call) -> bool {
+    matches!(
+        operation_name(call),
+        "remove" | "unlink" | "rmdir" | "removedirs" | "rmtree"
+    )
 }
 
 /// An `open` that only reads.
