@@ -3,7 +3,7 @@
 
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Function, Stmt, Value, ValueKind};
+use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Function, Op, Stmt, Value, ValueKind};
 use std::collections::BTreeSet;
 
 pub(crate) static RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub(crate) static RULE: Rule = Rule {
                    on the same resource (opening, creating, removing, renaming, changing modes; for \
                    project predicates: create/delete/add/remove calls on the same name). Not \
                    reported: the check runs under a lock (`with lock:`, `lockutils.lock(...)`, a \
-                   `synchronized` decorator), the operation is atomic about the state \
+                   `synchronized` decorator, `lock.acquire()` or `fcntl.flock` not yet released), the operation is atomic about the state \
                    (`exist_ok=True`, `O_EXCL`, mode `'x'`) or tolerant of it (`rmtree(..., \
                    ignore_errors=True)`), or the operation sits in a `try` that handles its \
                    failure. Reads and removals, which can only fail when the state changed, are \
@@ -443,9 +443,45 @@ fn is_lock_text(text: &str) -> bool {
 
 /// Whether `span` runs inside a `with` block whose manager is a lock.
 fn locked(ctx: &Context, function: &Function, span: ByteSpan) -> bool {
-    function.managed.iter().any(|m| {
+    let in_with = function.managed.iter().any(|m| {
         m.body.start <= span.start
             && span.end <= m.body.end
             && is_lock_text(ctx.text(m.manager.span))
-    })
+    });
+    in_with || acquired_before(ctx, function, span)
+}
+
+/// Whether a lock is acquired explicitly (`lock.acquire()`, `fcntl.flock(...)`) before `span`
+/// and not released again before it. Source order stands in for the paths: the pairs this
+/// recognises are written one after the other around the code they guard.
+fn acquired_before(ctx: &Context, function: &Function, span: ByteSpan) -> bool {
+    let mut held: Vec<String> = Vec::new();
+    for op in &function.ops {
+        let Op::Call(call) = op else { continue };
+        if call.span.start >= span.start {
+            break;
+        }
+        if call.is_any(&["fcntl.flock", "fcntl.lockf"]) {
+            let unlocks = call
+                .arg(1, "operation")
+                .is_some_and(|op| ctx.text(op.span).contains("LOCK_UN"));
+            let file = call.arg(0, "fd").map(|fd| resource_text(ctx, fd));
+            match (file, unlocks) {
+                (Some(file), true) => held.retain(|h| *h != file),
+                (Some(file), false) => held.push(file),
+                (None, _) => {}
+            }
+            continue;
+        }
+        let Some(receiver) = call.callee.receiver.as_deref() else {
+            continue;
+        };
+        let lock = resource_text(ctx, receiver);
+        match call.callee.method.as_deref() {
+            Some("acquire") if is_lock_text(&lock) => held.push(lock),
+            Some("release") => held.retain(|h| *h != lock),
+            _ => {}
+        }
+    }
+    !held.is_empty()
 }
