@@ -129,6 +129,19 @@ const QUIET_FUNCTIONS: &[&str] = &[
     "time.monotonic",
 ];
 
+/// Classes whose construction acquires something and fails when it cannot.
+const RAISING_CLASSES: &[&str] = &[
+    "subprocess.Popen",
+    "zipfile.ZipFile",
+    "gzip.GzipFile",
+    "bz2.BZ2File",
+    "ftplib.FTP",
+    "smtplib.SMTP",
+    "telnetlib.Telnet",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+];
+
 /// Logging methods: they report their own failures instead of raising.
 const LOG_METHODS: &[&str] = &[
     "debug",
@@ -163,6 +176,12 @@ pub(crate) fn can_raise(call: &Call) -> bool {
         return call.is_any(RAISING_BUILTINS);
     }
     if call.is_any(QUIET_FUNCTIONS) {
+        return false;
+    }
+    // Building a plain object (`sa.MetaData()`, `Timer(...)`) does not fail on ordinary values.
+    let name = call.callee.method.as_deref().unwrap_or(&call.callee.text);
+    let short = name.rsplit('.').next().unwrap_or(name);
+    if short.starts_with(|c: char| c.is_ascii_uppercase()) && !call.is_any(RAISING_CLASSES) {
         return false;
     }
     !call.callee.method.as_deref().is_some_and(|m| {

@@ -258,7 +258,11 @@ fn bare(value: &Value, var: &str) -> bool {
 /// (`io.TextIOWrapper(f)`, `Reader(sock)`).
 fn takes(call: &Call, var: &str) -> bool {
     let name = short_name(call);
-    (TAKERS.contains(&name) || name.starts_with(|c: char| c.is_ascii_uppercase()))
+    // The object's own methods may keep it, or close it: not followed.
+    let own = call.callee.receiver.as_deref().is_some_and(|r| {
+        matches!(&r.kind, ValueKind::Ref { path, base: None, .. } if path == "self" || path == "cls")
+    });
+    (own || TAKERS.contains(&name) || name.starts_with(|c: char| c.is_ascii_uppercase()))
         && (call.args.iter().any(|a| bare(a, var))
             || call.keywords.iter().any(|k| bare(&k.value, var)))
 }
