@@ -143,18 +143,13 @@ fn release_methods(kind: Kind) -> &'static [&'static str] {
 }
 
 /// Functions that release the resource passed to them.
-const RELEASE_FUNCTIONS: &[&str] = &[
-    "os.close",
-    "shutil.rmtree",
-    "os.rmdir",
-    "os.removedirs",
-];
+const RELEASE_FUNCTIONS: &[&str] = &["os.close", "shutil.rmtree", "os.rmdir", "os.removedirs"];
 
 /// Words in a function's name that say it releases what it is given (`utils.close_fd(fd)`,
 /// `fileutils.delete_if_exists(tmpdir)`, `self._cleanup(proc)`).
 const RELEASE_WORDS: &[&str] = &[
-    "close", "rmtree", "clean", "delete", "remove", "destroy", "release", "unlink", "kill",
-    "wait", "stop", "shutdown",
+    "close", "rmtree", "clean", "delete", "remove", "destroy", "release", "unlink", "kill", "wait",
+    "stop", "shutdown",
 ];
 
 /// Calls that take over the resource passed to them: it is theirs to release.
@@ -276,7 +271,9 @@ fn holds(value: &Value, var: &str) -> bool {
             items.iter().any(|i| holds(i, var))
         }
         ValueKind::Dict(entries) => entries.iter().any(|(_, v)| holds(v, var)),
-        ValueKind::Operation { op, operands } => *op != "[]" && operands.iter().any(|o| holds(o, var)),
+        ValueKind::Operation { op, operands } => {
+            *op != "[]" && operands.iter().any(|o| holds(o, var))
+        }
         ValueKind::Call(call) => takes(call, var),
         _ => false,
     }
@@ -415,7 +412,11 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             continue;
         }
         // `with open(path) as f:` binds `f` the same way.
-        if function.managed.iter().any(|m| m.manager.span == value.span) {
+        if function
+            .managed
+            .iter()
+            .any(|m| m.manager.span == value.span)
+        {
             continue;
         }
         let resource = Resource {
@@ -470,9 +471,11 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
 /// a call whose name says it opens or connects something.
 fn known_enough(call: &Call) -> bool {
     let name = short_name(call).to_ascii_lowercase();
-    ["open", "connect", "socket", "cursor", "popen", "session", "urlopen"]
-        .iter()
-        .any(|w| name.contains(w))
+    [
+        "open", "connect", "socket", "cursor", "popen", "session", "urlopen",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 /// `global var` / `nonlocal var` in the function's text.
