@@ -617,6 +617,12 @@ impl<'a> Lowerer<'a> {
         self.cfg.set_current(body);
         self.lower_body(&try_stmt.body);
         self.cfg.exit_try();
+        // An exception raised in `else:` or in a handler still runs `finally` on its way out.
+        let cleanup = has_finally.then(|| {
+            let cleanup = self.cfg.block();
+            self.cfg.enter_try(cleanup);
+            cleanup
+        });
         self.lower_body(&try_stmt.orelse);
         self.cfg.goto(finally);
         let mut catches_all = false;
@@ -628,6 +634,9 @@ impl<'a> Lowerer<'a> {
             self.cfg.set_current(block);
             self.lower_handler(handler);
             self.cfg.goto(finally);
+        }
+        if cleanup.is_some() {
+            self.cfg.exit_try();
         }
         if has_finally {
             self.finally_bodies.pop();
@@ -644,6 +653,12 @@ impl<'a> Lowerer<'a> {
                 self.lower_graph_only(&try_stmt.finalbody);
                 self.cfg.jump(outer);
             }
+        }
+        if let Some(cleanup) = cleanup {
+            self.cfg.set_current(cleanup);
+            self.lower_graph_only(&try_stmt.finalbody);
+            let outer = self.cfg.raise_target();
+            self.cfg.jump(outer);
         }
         self.cfg.set_current(finally);
         self.lower_body(&try_stmt.finalbody);

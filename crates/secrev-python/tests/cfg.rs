@@ -65,9 +65,41 @@ fn statements_in_a_try_body_can_reach_the_handlers() {
         .any(|e| matches!(e.kind, EdgeKind::Exception))));
     let mut assigned = reachable_assignments(cfg);
     assigned.sort();
-    // `finally` runs twice in the graph: after the body or a handler, and on the way out of an
-    // exception no handler catches.
-    assert_eq!(assigned, ["a", "b", "c", "c", "e"]);
+    // `finally` runs three times in the graph: after the body or a handler, on the way out of an
+    // exception no handler catches, and on the way out of one raised in a handler.
+    assert_eq!(assigned, ["a", "b", "c", "c", "c", "e"]);
+}
+
+#[test]
+fn a_raise_in_a_handler_runs_finally() {
+    let src = "def f(s):
+    try:
+        s.bind()
+    except OSError:
+        raise Busy()
+    finally:
+        s.close()
+";
+    let unit = secrev_python::lower(src).unit;
+    let cfg = &function(&unit, "f").cfg;
+    // Every way into the exit passes a block that closes `s`.
+    let closes = |b: &secrev_ir::Block| {
+        b.stmts.iter().any(|s| matches!(s, Stmt::Eval(v) if matches!(&v.kind, ValueKind::Call(c) if c.callee.method.as_deref() == Some("close"))))
+    };
+    let mut seen = vec![false; cfg.blocks.len()];
+    let mut stack = vec![ENTRY];
+    while let Some(id) = stack.pop() {
+        let block = &cfg.blocks[id as usize];
+        assert_ne!(id, EXIT, "a path reaches the exit without closing");
+        if closes(block) {
+            continue;
+        }
+        for edge in &block.succs {
+            if !std::mem::replace(&mut seen[edge.to as usize], true) {
+                stack.push(edge.to);
+            }
+        }
+    }
 }
 
 #[test]

@@ -110,6 +110,38 @@ const RAISING_BUILTINS: &[&str] = &[
     "builtins.getattr",
 ];
 
+/// Library functions that do not fail on the values code passes them.
+const QUIET_FUNCTIONS: &[&str] = &[
+    "os.path.join",
+    "os.path.basename",
+    "os.path.dirname",
+    "os.path.split",
+    "os.path.splitext",
+    "os.path.normpath",
+    "os.path.exists",
+    "os.path.lexists",
+    "os.path.isfile",
+    "os.path.isdir",
+    "os.path.islink",
+    "os.access",
+    "os.getpid",
+    "time.time",
+    "time.monotonic",
+];
+
+/// Classes whose construction acquires something and fails when it cannot.
+const RAISING_CLASSES: &[&str] = &[
+    "subprocess.Popen",
+    "zipfile.ZipFile",
+    "gzip.GzipFile",
+    "bz2.BZ2File",
+    "ftplib.FTP",
+    "smtplib.SMTP",
+    "telnetlib.Telnet",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+];
+
 /// Logging methods: they report their own failures instead of raising.
 const LOG_METHODS: &[&str] = &[
     "debug",
@@ -138,12 +170,161 @@ fn first_call(stmt: &Stmt) -> Option<&Call> {
     found
 }
 
-fn can_raise(call: &Call) -> bool {
+pub(crate) fn can_raise(call: &Call) -> bool {
     let qualname = call.qualname();
     if qualname.starts_with("builtins.") {
         return call.is_any(RAISING_BUILTINS);
     }
+    if call.is_any(QUIET_FUNCTIONS) {
+        return false;
+    }
+    // Building a plain object (`sa.MetaData()`, `Timer(...)`) does not fail on ordinary values.
+    let name = call.callee.method.as_deref().unwrap_or(&call.callee.text);
+    let short = name.rsplit('.').next().unwrap_or(name);
+    if short.starts_with(|c: char| c.is_ascii_uppercase()) && !call.is_any(RAISING_CLASSES) {
+        return false;
+    }
     !call.callee.method.as_deref().is_some_and(|m| {
         LOG_METHODS.contains(&m) && call.callee.text.to_ascii_lowercase().contains("log")
     })
+}
+
+/// What a search for a leaking path asks about the thing held (a resource bound to a name).
+pub(crate) trait Holder {
+    /// Whether `stmt` gives the thing back (releases it, or hands it to someone who will).
+    fn gives_back(&mut self, stmt: &Stmt) -> bool;
+    /// Whether the search may follow a branch on `cond`; a condition about the thing itself
+    /// (`if f:`, `if proc is not None:`) tells the paths apart in a way the search cannot.
+    fn follows(&mut self, cond: &Value) -> bool;
+}
+
+/// How a resource leaves a function without being given back, found by [`leak`].
+pub(crate) enum Leak<'c> {
+    /// A path ends the function with no failure needed: through the `return` at `ret`, or by a
+    /// `raise` statement or the end of the body when `ret` is `None`. `last` is the last statement
+    /// on the path (the `raise`'s exception, when it is one).
+    Exit {
+        ret: Option<ByteSpan>,
+        last: Option<ByteSpan>,
+    },
+    /// Only when this call raises: outside any `try`, or into handlers that end the function
+    /// without giving the thing back.
+    Raise(&'c Call),
+}
+
+/// The first leaking path from `from` (the statement after the acquisition). Unlike
+/// [`first_escape`], exception edges are taken only from a block with a call that can raise,
+/// failing `assert`s are not followed (a failed assertion is a bug of its own), and branches the
+/// holder declines are not followed. Paths that need no failure are searched first; each search
+/// visits every block at most once, so the cost is linear in the size of the graph.
+pub(crate) fn leak<'c>(cfg: &'c Cfg, from: At, holder: &mut impl Holder) -> Option<Leak<'c>> {
+    search(cfg, from, holder, false).or_else(|| search(cfg, from, holder, true))
+}
+
+fn search<'c>(
+    cfg: &'c Cfg,
+    from: At,
+    holder: &mut impl Holder,
+    exceptions: bool,
+) -> Option<Leak<'c>> {
+    struct Path<'c> {
+        block: BlockId,
+        first: usize,
+        ret: Option<ByteSpan>,
+        last: Option<ByteSpan>,
+        raised: Option<&'c Call>,
+        /// Reached by an exception edge: the handler dispatch of a `try`.
+        dispatch: bool,
+    }
+    let mut seen = vec![false; cfg.blocks.len()];
+    // The first exception that leaves the function, kept while a `return` is looked for.
+    let mut thrown: Option<&'c Call> = None;
+    let mut stack = vec![Path {
+        block: from.block,
+        first: from.stmt,
+        ret: None,
+        last: None,
+        raised: None,
+        dispatch: false,
+    }];
+    while let Some(mut path) = stack.pop() {
+        if path.block == EXIT {
+            // A `return` on the way names the exit best, even in a handler.
+            match (path.ret, path.raised) {
+                (None, Some(call)) => {
+                    thrown.get_or_insert(call);
+                    continue;
+                }
+                _ => {
+                    return Some(Leak::Exit {
+                        ret: path.ret,
+                        last: path.last,
+                    })
+                }
+            }
+        }
+        let Some(block) = cfg.blocks.get(path.block as usize) else {
+            continue;
+        };
+        let handler = block.succs.iter().find_map(|e| match e.kind {
+            EdgeKind::Exception => Some(e.to),
+            _ => None,
+        });
+        let mut given_back = false;
+        let mut raising: Option<&'c Call> = None;
+        for stmt in block.stmts.iter().skip(path.first) {
+            if holder.gives_back(stmt) {
+                given_back = true;
+                break;
+            }
+            match stmt {
+                Stmt::Return { span, .. } => path.ret = Some(*span),
+                Stmt::Assign { value, .. } | Stmt::Eval(value) => path.last = Some(value.span),
+            }
+            if exceptions && raising.is_none() {
+                raising = first_call(stmt);
+                if let (Some(call), None) = (raising, handler) {
+                    // Raised outside any `try`: straight out of the function.
+                    thrown.get_or_insert(path.raised.unwrap_or(call));
+                }
+            }
+        }
+        if given_back {
+            continue;
+        }
+        for edge in &block.succs {
+            // Exceptions that the `try`'s clauses do not catch are taken not to happen: the code
+            // planned for the failures it expects.
+            if path.dispatch && edge.to == EXIT && block.succs.len() > 1 {
+                continue;
+            }
+            let raised = match &edge.kind {
+                EdgeKind::Exception => match raising {
+                    Some(call) => Some(path.raised.unwrap_or(call)),
+                    None => continue,
+                },
+                EdgeKind::Branch { cond, taken } => {
+                    // A failing `assert` jumps straight to the raise target.
+                    let assertion = !taken && (edge.to == EXIT || Some(edge.to) == handler);
+                    if assertion || !holder.follows(cond) {
+                        continue;
+                    }
+                    path.raised
+                }
+                EdgeKind::Normal => path.raised,
+            };
+            let to = edge.to as usize;
+            if to < seen.len() && !std::mem::replace(&mut seen[to], true) {
+                stack.push(Path {
+                    block: edge.to,
+                    first: 0,
+                    ret: path.ret,
+                    last: path.last,
+                    raised,
+                    dispatch: matches!(edge.kind, EdgeKind::Exception),
+                });
+            }
+        }
+    }
+    thrown.map(Leak::Raise)
 }

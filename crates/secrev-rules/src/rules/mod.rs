@@ -7,6 +7,7 @@ mod files;
 mod injection;
 mod network;
 mod races;
+mod resources;
 mod secrets;
 mod taint;
 mod web;
@@ -24,5 +25,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     web::RULES,
     network::RULES,
     races::RULES,
+    resources::RULES,
     taint::RULES,
 ];
