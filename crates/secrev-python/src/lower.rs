@@ -370,12 +370,21 @@ impl<'a> Lowerer<'a> {
         });
     }
 
-    /// A module-level name rebound through `global` in a function is not a constant.
+    /// A name rebound through `global` or `nonlocal` in a function is not a constant, in the
+    /// scope that owns it: the nearest enclosing scope binding it, or the module.
     fn forget_globals_written_by(&mut self, scope: &Scope) {
         for (name, binding) in &scope.bindings {
             if binding.outer && binding.assigns > 0 {
-                if let Some(module_binding) = self.scopes[0].bindings.get_mut(name) {
-                    module_binding.mutated = true;
+                let mut owner = scope.parent;
+                while let Some(index) = owner {
+                    let outer = &mut self.scopes[index];
+                    match outer.bindings.get_mut(name) {
+                        Some(found) if !found.outer || outer.parent.is_none() => {
+                            found.mutated = true;
+                            break;
+                        }
+                        _ => owner = outer.parent,
+                    }
                 }
             }
         }
