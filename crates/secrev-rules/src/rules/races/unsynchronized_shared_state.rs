@@ -126,6 +126,7 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
     let containers = module_containers(module);
     let reached = reach(ctx, unit, &index, &entries);
     let writers = writers(ctx, unit, &containers);
+    let mutable = mutable_state(unit, &containers);
     let mut reported: BTreeSet<u32> = BTreeSet::new();
     for (i, reach) in reached.iter().enumerate() {
         let Some(entry) = reach.map(|e| &entries[e]) else {
@@ -141,7 +142,14 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
             function,
             containers: &containers,
         };
-        read_modify_writes(&shared, entry, &reached, &entries, &writers, &mut reported, out);
+        read_modify_writes(
+            &shared,
+            entry,
+            (&reached, &entries),
+            (&writers, &mutable),
+            &mut reported,
+            out,
+        );
         check_then_sets(&shared, entry, &reached, &entries, &writers, &mut reported, out);
     }
 }
@@ -240,6 +248,7 @@ fn spawned<'c>(ctx: &Context, call: &'c Call) -> Option<(&'c Value, String, bool
             },
             poolish,
         ),
+        "spawn_on" => (call.arg(1, "func")?, "spawned on a pool".to_owned(), true),
         "spawn_after" | "spawn_after_local" => {
             (call.arg(1, "func")?, "spawned".to_owned(), false)
         }
@@ -387,15 +396,7 @@ fn module_containers(module: &Function) -> BTreeSet<String> {
     for block in &module.cfg.blocks {
         for stmt in &block.stmts {
             if let Stmt::Assign { target, value, .. } = stmt {
-                let container = match &value.kind {
-                    ValueKind::List(_) | ValueKind::Dict(_) | ValueKind::Set(_) => true,
-                    ValueKind::Call(call) => matches!(
-                        call_name(call),
-                        "dict" | "list" | "set" | "defaultdict" | "OrderedDict" | "deque" | "Counter"
-                    ),
-                    _ => false,
-                };
-                if container && !target.path.contains(['.', '[']) {
+                if is_container(value) && !target.path.contains(['.', '[']) {
                     names.insert(target.path.to_string());
                 }
             }
@@ -448,9 +449,59 @@ fn binds_locally(function: &Function, name: &str) -> bool {
         )
 }
 
-/// Every function writing each piece of shared state, with the first write's span.
-fn writers(ctx: &Context, unit: &Unit, containers: &BTreeSet<String>) -> HashMap<String, Vec<(usize, ByteSpan)>> {
-    let mut map: HashMap<String, Vec<(usize, ByteSpan)>> = HashMap::new();
+/// Every function writing each piece of shared state, with its first write's span.
+type Writers = HashMap<String, Vec<(usize, ByteSpan)>>;
+
+/// Whether a value is a container built on the spot: a literal, a comprehension, a constructor.
+fn is_container(value: &Value) -> bool {
+    match &value.kind {
+        ValueKind::List(_)
+        | ValueKind::Dict(_)
+        | ValueKind::Set(_)
+        | ValueKind::Comprehension { .. } => true,
+        ValueKind::Call(call) => matches!(
+            call_name(call),
+            "dict" | "list" | "set" | "defaultdict" | "OrderedDict" | "deque" | "Counter"
+        ),
+        _ => false,
+    }
+}
+
+/// Shared state that holds a container somewhere in the file (`self.ports = set()` in
+/// `__init__`): augmented assignments change it in place.
+fn mutable_state(unit: &Unit, containers: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut keys: BTreeSet<String> = containers.iter().map(|c| format!("::{c}")).collect();
+    for function in &unit.functions {
+        for stmt in function.cfg.blocks.iter().flat_map(|b| &b.stmts) {
+            if let Stmt::Assign {
+                target,
+                value,
+                augmented: false,
+            } = stmt
+            {
+                if is_container(value) {
+                    if let Some(key) = shared_key(unit, function, containers, &target.path) {
+                        keys.insert(key);
+                    }
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Whether an augmented assignment can only be an in-place container update: a set operator
+/// (`|=`, `&=`, `^=`), or a container on the right.
+fn in_place(ctx: &Context, target: ByteSpan, value: &Value) -> bool {
+    let operator = ctx.text(ByteSpan {
+        start: target.end,
+        end: value.span.start,
+    });
+    operator.contains(['|', '&', '^']) || is_container(value)
+}
+
+fn writers(ctx: &Context, unit: &Unit, containers: &BTreeSet<String>) -> Writers {
+    let mut map: Writers = HashMap::new();
     for (i, function) in unit.functions.iter().enumerate() {
         if matches!(function.kind, FunctionKind::Module | FunctionKind::ClassBody)
             || SETUP_NAMES.contains(&function.name.as_str())
@@ -502,7 +553,7 @@ fn other_party(
     entry: &Entry,
     reached: &[Option<usize>],
     entries: &[Entry],
-    writers: &HashMap<String, Vec<(usize, ByteSpan)>>,
+    writers: &Writers,
 ) -> Option<Party> {
     if entry.multi {
         return Some(Party::Copies);
@@ -522,9 +573,8 @@ fn other_party(
 fn read_modify_writes(
     shared: &Shared,
     entry: &Entry,
-    reached: &[Option<usize>],
-    entries: &[Entry],
-    writers: &HashMap<String, Vec<(usize, ByteSpan)>>,
+    (reached, entries): (&[Option<usize>], &[Entry]),
+    (writers, mutable): (&Writers, &BTreeSet<String>),
     reported: &mut BTreeSet<u32>,
     out: &mut Reporter,
 ) {
@@ -561,6 +611,11 @@ fn read_modify_writes(
         };
         // `self.x = self.x or {}` and other defaults are not updates of a shared value.
         if !*augmented && !is_update(value, path) {
+            continue;
+        }
+        // `ports |= new` and `items += more` on a set or list change the container in place, in
+        // one step: only numbers and strings are read, computed and written back.
+        if *augmented && (in_place(ctx, target.span, value) || mutable.contains(&key)) {
             continue;
         }
         let Some(party) = other_party(&key, me, entry, reached, entries, writers) else {
@@ -619,7 +674,7 @@ fn check_then_sets(
     entry: &Entry,
     reached: &[Option<usize>],
     entries: &[Entry],
-    writers: &HashMap<String, Vec<(usize, ByteSpan)>>,
+    writers: &Writers,
     reported: &mut BTreeSet<u32>,
     out: &mut Reporter,
 ) {
