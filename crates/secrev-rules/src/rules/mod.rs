@@ -6,6 +6,7 @@ mod errors;
 mod files;
 mod injection;
 mod network;
+mod privilege;
 mod races;
 mod secrets;
 mod taint;
@@ -24,5 +25,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     web::RULES,
     network::RULES,
     races::RULES,
+    privilege::RULES,
     taint::RULES,
 ];
