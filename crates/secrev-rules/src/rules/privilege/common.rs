@@ -8,13 +8,8 @@ use secrev_ir::{BlockId, Call, Cfg};
 pub(super) const USER_CALLS: &[&str] = &["setuid", "setresuid", "setreuid"];
 
 /// Calls that set the group id or the supplementary groups.
-pub(super) const GROUP_CALLS: &[&str] = &[
-    "setgid",
-    "setresgid",
-    "setregid",
-    "setgroups",
-    "initgroups",
-];
+pub(super) const GROUP_CALLS: &[&str] =
+    &["setgid", "setresgid", "setregid", "setgroups", "initgroups"];
 
 /// Calls that set the effective ids only: they can be undone, but still must not fail silently.
 pub(super) const EFFECTIVE_CALLS: &[&str] = &["seteuid", "setegid"];
@@ -28,7 +23,8 @@ pub(super) fn identity_call(call: &Call) -> Option<&str> {
         None => {
             // A method of an object is not the process's identity (`user.setgroups(...)`).
             if call.callee.receiver.as_deref().is_some_and(|r| {
-                r.path().is_none_or(|p| p.starts_with("self") || p.contains('.'))
+                r.path()
+                    .is_none_or(|p| p.starts_with("self") || p.contains('.'))
             }) {
                 return None;
             }
@@ -45,10 +41,13 @@ pub(super) fn identity_call(call: &Call) -> Option<&str> {
 /// The block and statement index holding the call at `span`.
 pub(super) fn position(cfg: &Cfg, span: ByteSpan) -> Option<(BlockId, usize)> {
     cfg.blocks.iter().enumerate().find_map(|(b, block)| {
-        block.stmts.iter().position(|s| {
-            crate::held::stmt_value(s)
-                .is_some_and(|v| v.span.start <= span.start && span.end <= v.span.end)
-        })
-        .map(|i| (b as BlockId, i))
+        block
+            .stmts
+            .iter()
+            .position(|s| {
+                crate::held::stmt_value(s)
+                    .is_some_and(|v| v.span.start <= span.start && span.end <= v.span.end)
+            })
+            .map(|i| (b as BlockId, i))
     })
 }

@@ -7,7 +7,4 @@ mod privilege_drop_unchecked;
 
 use crate::Rule;
 
-pub(crate) const RULES: &[&Rule] = &[
-    &privilege_drop_unchecked::RULE,
-    &privilege_drop_order::RULE,
-];
+pub(crate) const RULES: &[&Rule] = &[&privilege_drop_unchecked::RULE, &privilege_drop_order::RULE];

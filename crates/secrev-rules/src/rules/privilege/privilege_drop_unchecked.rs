@@ -119,7 +119,10 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
                     ctx.code(handler.span)
                 ),
             )
-            .related(handler.span, "the failure is caught here and execution goes on");
+            .related(
+                handler.span,
+                "the failure is caught here and execution goes on",
+            );
             break;
         }
     }
@@ -152,9 +155,10 @@ fn reachable_until_exit(cfg: &Cfg, start: BlockId) -> Vec<bool> {
         if id as usize >= seen.len() || std::mem::replace(&mut seen[id as usize], true) {
             continue;
         }
-        let exits = cfg.blocks[id as usize].stmts.iter().any(|s| {
-            crate::held::calls(s, &mut |c| c.is_any(NO_RETURN))
-        });
+        let exits = cfg.blocks[id as usize]
+            .stmts
+            .iter()
+            .any(|s| crate::held::calls(s, &mut |c| c.is_any(NO_RETURN)));
         if !exits {
             stack.extend(successors(cfg, id));
         }

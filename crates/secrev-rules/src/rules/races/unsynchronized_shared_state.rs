@@ -18,7 +18,9 @@
 
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Function, FunctionKind, Stmt, Unit, Value, ValueKind};
+use secrev_ir::{
+    any_in, BlockId, Call, Cfg, EdgeKind, Function, FunctionKind, Stmt, Unit, Value, ValueKind,
+};
 use std::collections::{BTreeSet, HashMap};
 
 pub(crate) static RULE: Rule = Rule {
@@ -107,7 +109,14 @@ const LOG_METHODS: &[&str] = &[
 ];
 
 /// Functions whose writes happen before any thread can see the object.
-const SETUP_NAMES: &[&str] = &["__init__", "__new__", "__enter__", "setUp", "setup", "initialize"];
+const SETUP_NAMES: &[&str] = &[
+    "__init__",
+    "__new__",
+    "__enter__",
+    "setUp",
+    "setup",
+    "initialize",
+];
 
 fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
     let mut entries = find_entries(ctx, unit);
@@ -150,7 +159,15 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
             &mut reported,
             out,
         );
-        check_then_sets(&shared, entry, &reached, &entries, &writers, &mut reported, out);
+        check_then_sets(
+            &shared,
+            entry,
+            &reached,
+            &entries,
+            &writers,
+            &mut reported,
+            out,
+        );
     }
 }
 
@@ -228,7 +245,11 @@ fn spawned<'c>(ctx: &Context, call: &'c Call) -> Option<(&'c Value, String, bool
         r.contains("pool") || r.contains("executor")
     };
     let (target, how, pool) = match name {
-        "Thread" => (call.arg(1, "target")?, "started as a thread".to_owned(), false),
+        "Thread" => (
+            call.arg(1, "target")?,
+            "started as a thread".to_owned(),
+            false,
+        ),
         "Timer" if call.qualname() == "threading.Timer" => (
             call.arg(1, "function")?,
             "started by a timer thread".to_owned(),
@@ -249,22 +270,30 @@ fn spawned<'c>(ctx: &Context, call: &'c Call) -> Option<(&'c Value, String, bool
             poolish,
         ),
         "spawn_on" => (call.arg(1, "func")?, "spawned on a pool".to_owned(), true),
-        "spawn_after" | "spawn_after_local" => {
-            (call.arg(1, "func")?, "spawned".to_owned(), false)
-        }
-        "start_new_thread" => (call.arg(0, "function")?, "started as a thread".to_owned(), false),
-        "add_thread" => (call.arg(0, "callback")?, "added to a thread group".to_owned(), false),
-        "add_timer" => (call.arg(1, "callback")?, "run by a thread-group timer".to_owned(), false),
+        "spawn_after" | "spawn_after_local" => (call.arg(1, "func")?, "spawned".to_owned(), false),
+        "start_new_thread" => (
+            call.arg(0, "function")?,
+            "started as a thread".to_owned(),
+            false,
+        ),
+        "add_thread" => (
+            call.arg(0, "callback")?,
+            "added to a thread group".to_owned(),
+            false,
+        ),
+        "add_timer" => (
+            call.arg(1, "callback")?,
+            "run by a thread-group timer".to_owned(),
+            false,
+        ),
         "add_dynamic_timer" => (
             call.arg(0, "callback")?,
             "run by a thread-group timer".to_owned(),
             false,
         ),
-        _ if name.ends_with("LoopingCall") => (
-            call.arg(0, "f")?,
-            format!("run by `{name}`"),
-            false,
-        ),
+        _ if name.ends_with("LoopingCall") => {
+            (call.arg(0, "f")?, format!("run by `{name}`"), false)
+        }
         _ => return None,
     };
     // `functools.partial(f, ...)` starts `f`.
@@ -277,11 +306,19 @@ fn spawned<'c>(ctx: &Context, call: &'c Call) -> Option<(&'c Value, String, bool
 
 /// The function of this file a callable value names, seen from `from`: `self.method`,
 /// `cls.method`, a nested function, a module-level function.
-fn resolve(unit: &Unit, index: &HashMap<&str, usize>, from: &Function, value: &Value) -> Option<usize> {
+fn resolve(
+    unit: &Unit,
+    index: &HashMap<&str, usize>,
+    from: &Function,
+    value: &Value,
+) -> Option<usize> {
     let ValueKind::Ref { path, .. } = &value.kind else {
         return None;
     };
-    if let Some(method) = path.strip_prefix("self.").or_else(|| path.strip_prefix("cls.")) {
+    if let Some(method) = path
+        .strip_prefix("self.")
+        .or_else(|| path.strip_prefix("cls."))
+    {
         let class = class_of(from)?;
         return index.get(format!("{class}.{method}").as_str()).copied();
     }
@@ -415,7 +452,12 @@ struct Shared<'a> {
 
 /// The key of shared state a path (or its container) names in `function`, or `None` when the
 /// path is local: `Class#self.attr`, `::name` for module state, `Class.attr` for class state.
-fn shared_key(unit: &Unit, function: &Function, containers: &BTreeSet<String>, path: &str) -> Option<String> {
+fn shared_key(
+    unit: &Unit,
+    function: &Function,
+    containers: &BTreeSet<String>,
+    path: &str,
+) -> Option<String> {
     let root = path.split(['[', '.']).next().unwrap_or(path);
     if root == "self" {
         let attr = path.strip_prefix("self.")?;
@@ -503,8 +545,10 @@ fn in_place(ctx: &Context, target: ByteSpan, value: &Value) -> bool {
 fn writers(ctx: &Context, unit: &Unit, containers: &BTreeSet<String>) -> Writers {
     let mut map: Writers = HashMap::new();
     for (i, function) in unit.functions.iter().enumerate() {
-        if matches!(function.kind, FunctionKind::Module | FunctionKind::ClassBody)
-            || SETUP_NAMES.contains(&function.name.as_str())
+        if matches!(
+            function.kind,
+            FunctionKind::Module | FunctionKind::ClassBody
+        ) || SETUP_NAMES.contains(&function.name.as_str())
         {
             continue;
         }
@@ -523,9 +567,10 @@ fn writers(ctx: &Context, unit: &Unit, containers: &BTreeSet<String>) -> Writers
             if let Some(value) = crate::held::stmt_value(stmt) {
                 any_in(value, &mut |v| {
                     if let ValueKind::Call(call) = &v.kind {
-                        if let (Some(method), Some(receiver)) =
-                            (call.callee.method.as_deref(), call.callee.receiver.as_deref())
-                        {
+                        if let (Some(method), Some(receiver)) = (
+                            call.callee.method.as_deref(),
+                            call.callee.receiver.as_deref(),
+                        ) {
                             if MUTATORS.contains(&method) {
                                 add(ctx.text(receiver.span), call.span);
                             }
@@ -563,7 +608,7 @@ fn other_party(
         .find(|(f, _)| {
             *f != function
                 && *f != entry.function
-                && !reached[*f].is_some_and(|e| entries[e].function == entry.function)
+                && reached[*f].is_none_or(|e| entries[e].function != entry.function)
         })
         .map(|&(f, span)| Party::Writer(f, span))
 }
@@ -600,9 +645,10 @@ fn read_modify_writes(
         };
         let path = target.path.as_str();
         let reads_itself = *augmented
-            || any_in(value, &mut |v| {
-                matches!(&v.kind, ValueKind::Ref { path: p, .. } if p == path)
-            });
+            || any_in(
+                value,
+                &mut |v| matches!(&v.kind, ValueKind::Ref { path: p, .. } if p == path),
+            );
         if !reads_itself || locked(ctx, function, target.span) {
             continue;
         }
@@ -776,7 +822,10 @@ fn membership_tests(cond: &Value, lookups: &[(&str, String, ByteSpan)]) -> Vec<(
     let mut found = Vec::new();
     any_in(cond, &mut |v| {
         match &v.kind {
-            ValueKind::Operation { op: "in" | "not in", operands } if operands.len() == 2 => {
+            ValueKind::Operation {
+                op: "in" | "not in",
+                operands,
+            } if operands.len() == 2 => {
                 let container = &operands[1];
                 let container = match container.as_call() {
                     Some(call) if call_name(call) == "keys" => {
@@ -859,8 +908,10 @@ fn store_after(
             if store.start < test.end {
                 continue;
             }
-            let between =
-                value_yields || calls_before.iter().any(|&c| c > test.end && c < store.start);
+            let between = value_yields
+                || calls_before
+                    .iter()
+                    .any(|&c| c > test.end && c < store.start);
             if best.is_none_or(|(b, _)| store.start < b.start) {
                 best = Some((store, between));
             }
@@ -875,7 +926,9 @@ fn region(cfg: &Cfg, start: BlockId, stop: BlockId) -> Vec<bool> {
     let mut seen = vec![false; cfg.blocks.len()];
     let mut stack = vec![start];
     while let Some(id) = stack.pop() {
-        if id == stop || id as usize >= seen.len() || std::mem::replace(&mut seen[id as usize], true)
+        if id == stop
+            || id as usize >= seen.len()
+            || std::mem::replace(&mut seen[id as usize], true)
         {
             continue;
         }
@@ -891,14 +944,19 @@ fn region(cfg: &Cfg, start: BlockId, stop: BlockId) -> Vec<bool> {
 }
 
 fn has_yielding_call(ctx: &Context, value: &Value) -> bool {
-    any_in(value, &mut |v| matches!(&v.kind, ValueKind::Call(c) if may_yield(ctx, c)))
+    any_in(
+        value,
+        &mut |v| matches!(&v.kind, ValueKind::Call(c) if may_yield(ctx, c)),
+    )
 }
 
 /// Whether a call can let another thread or greenthread run: anything but built-ins, container
 /// reads and logging.
 fn may_yield(ctx: &Context, call: &Call) -> bool {
     let name = call_name(call);
-    if call.qualname().starts_with("builtins.") || READERS.contains(&name) || MUTATORS.contains(&name)
+    if call.qualname().starts_with("builtins.")
+        || READERS.contains(&name)
+        || MUTATORS.contains(&name)
     {
         return false;
     }
@@ -921,7 +979,10 @@ fn describe(
     let line = ctx.line_of(entry.site);
     match party {
         Party::Copies => (
-            format!("`{started}` runs several times at once ({} at line {line})", entry.how),
+            format!(
+                "`{started}` runs several times at once ({} at line {line})",
+                entry.how
+            ),
             vec![(entry.site, format!("`{started}` is {} here", entry.how))],
         ),
         Party::Writer(f, span) => {
@@ -947,9 +1008,16 @@ fn describe(
 /// Whether code guarding a block or a function names a lock.
 fn is_lock_text(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    ["lock", "mutex", "semaphore", "synchronized", "condition", "_cond"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "lock",
+        "mutex",
+        "semaphore",
+        "synchronized",
+        "condition",
+        "_cond",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// Whether `span` runs inside a `with` block whose manager is a lock.
