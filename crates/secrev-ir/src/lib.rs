@@ -93,6 +93,10 @@ pub struct Function {
     pub cfg: Cfg,
     /// The `with` blocks of the body, in source order.
     pub managed: Vec<Managed>,
+    /// For a class body, its base classes as written (`threading.Thread`); empty otherwise.
+    pub bases: Vec<Value>,
+    /// Names the body declares as living in another scope (`global x`, `nonlocal x`), sorted.
+    pub outer_names: Vec<String>,
 }
 
 /// A `with` block: a context manager it enters and the body that runs inside it (a lock held,
@@ -196,6 +200,9 @@ pub struct Handler {
     pub body: HandlerBody,
     /// The span of the handler's header (`except Exception as e:`).
     pub span: ByteSpan,
+    /// The block of the function's graph its body starts in: a successor of the `try`'s
+    /// handler dispatch block.
+    pub block: BlockId,
 }
 
 /// A summary of a handler body, enough to tell handling from swallowing.

@@ -59,6 +59,8 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         ops,
         cfg,
         managed: std::mem::take(&mut lowerer.managed),
+        bases: Vec::new(),
+        outer_names: Vec::new(),
     });
     while let Some(pending) = lowerer.pending.pop_front() {
         lowerer.lower_pending(pending);
@@ -84,6 +86,8 @@ struct Pending<'a> {
     qualname: String,
     params: Vec<Param>,
     decorators: Vec<Value>,
+    /// A class's base classes.
+    bases: Vec<Value>,
 }
 
 enum PendingDef<'a> {
@@ -290,6 +294,7 @@ impl<'a> Lowerer<'a> {
             qualname: self.child_qualname(def.name.id.as_str()),
             params,
             decorators,
+            bases: Vec::new(),
         });
     }
 
@@ -299,9 +304,10 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|d| self.lower_expr(&d.expression))
             .collect();
-        if let Some(arguments) = &def.arguments {
-            self.lower_arguments(arguments);
-        }
+        let bases = match &def.arguments {
+            Some(arguments) => self.lower_arguments(arguments).0,
+            None => Vec::new(),
+        };
         self.pending.push_back(Pending {
             def: PendingDef::Class(def),
             parent_scope: self.scope,
@@ -309,6 +315,7 @@ impl<'a> Lowerer<'a> {
             qualname: self.child_qualname(def.name.id.as_str()),
             params: Vec::new(),
             decorators,
+            bases,
         });
     }
 
@@ -333,6 +340,13 @@ impl<'a> Lowerer<'a> {
         let param_names: Vec<&str> = pending.params.iter().map(|p| p.name.as_str()).collect();
         let scope = Scope::collect(scope_kind, Some(pending.parent_scope), body, &param_names);
         self.forget_globals_written_by(&scope);
+        let mut outer_names: Vec<String> = scope
+            .bindings
+            .iter()
+            .filter(|(_, b)| b.outer)
+            .map(|(name, _)| name.clone())
+            .collect();
+        outer_names.sort();
         self.scopes.push(scope);
         self.scope = self.scopes.len() - 1;
         self.qualname = pending.qualname.clone();
@@ -351,15 +365,26 @@ impl<'a> Lowerer<'a> {
             ops,
             cfg,
             managed: std::mem::take(&mut self.managed),
+            bases: pending.bases,
+            outer_names,
         });
     }
 
-    /// A module-level name rebound through `global` in a function is not a constant.
+    /// A name rebound through `global` or `nonlocal` in a function is not a constant, in the
+    /// scope that owns it: the nearest enclosing scope binding it, or the module.
     fn forget_globals_written_by(&mut self, scope: &Scope) {
         for (name, binding) in &scope.bindings {
             if binding.outer && binding.assigns > 0 {
-                if let Some(module_binding) = self.scopes[0].bindings.get_mut(name) {
-                    module_binding.mutated = true;
+                let mut owner = scope.parent;
+                while let Some(index) = owner {
+                    let outer = &mut self.scopes[index];
+                    match outer.bindings.get_mut(name) {
+                        Some(found) if !found.outer || outer.parent.is_none() => {
+                            found.mutated = true;
+                            break;
+                        }
+                        _ => owner = outer.parent,
+                    }
                 }
             }
         }
@@ -861,7 +886,13 @@ impl<'a> Lowerer<'a> {
             .or_else(|| handler.type_.as_ref().map(|t| t.range().end()))
             .unwrap_or_else(|| handler.range.start() + ruff_text_size::TextSize::new(6));
         let span = self.span(TextRange::new(handler.range.start(), header_end));
-        self.ops.push(Op::Handler(Handler { caught, body, span }));
+        let block = self.cfg.current();
+        self.ops.push(Op::Handler(Handler {
+            caught,
+            body,
+            span,
+            block,
+        }));
         if let Some(name) = &handler.name {
             self.cfg.push(Step::Assign {
                 target: Place {

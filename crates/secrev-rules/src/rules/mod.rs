@@ -6,6 +6,7 @@ mod errors;
 mod files;
 mod injection;
 mod network;
+mod privilege;
 mod races;
 mod resources;
 mod secrets;
@@ -26,5 +27,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     network::RULES,
     races::RULES,
     resources::RULES,
+    privilege::RULES,
     taint::RULES,
 ];

@@ -3,7 +3,12 @@
 
 mod check_then_use;
 mod lock_not_released;
+mod unsynchronized_shared_state;
 
 use crate::Rule;
 
-pub(crate) const RULES: &[&Rule] = &[&check_then_use::RULE, &lock_not_released::RULE];
+pub(crate) const RULES: &[&Rule] = &[
+    &check_then_use::RULE,
+    &lock_not_released::RULE,
+    &unsynchronized_shared_state::RULE,
+];
