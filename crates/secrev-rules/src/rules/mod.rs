@@ -2,6 +2,7 @@
 
 mod crypto;
 mod deserialization;
+mod dos;
 mod errors;
 mod files;
 mod injection;
@@ -24,5 +25,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     web::RULES,
     network::RULES,
     races::RULES,
+    dos::RULES,
     taint::RULES,
 ];
