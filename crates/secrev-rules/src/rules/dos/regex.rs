@@ -216,6 +216,8 @@ struct Repeat {
     min: u32,
     max: Option<u32>,
     possessive: bool,
+    /// Read in verbose mode: its text holds whitespace and comments to drop when quoting it.
+    verbose: bool,
     /// The repetition in the pattern text (characters), quantifier included.
     text: Range<usize>,
     /// Something after the repetition can fail, so every way of matching it is tried.
@@ -321,6 +323,7 @@ impl Parser {
                         min,
                         max,
                         possessive,
+                        verbose: self.flags.verbose,
                         text: start..self.pos,
                         rest_can_fail: false,
                     }))
@@ -821,7 +824,7 @@ impl Search<'_> {
                     None => Cause::Ambiguous,
                 };
                 self.found = Some(Backtracking {
-                    repeat: self.text(&r.text),
+                    repeat: self.quote(r),
                     cause,
                     sample: describe(self.symbol),
                 });
@@ -860,7 +863,7 @@ impl Search<'_> {
                 let w = self.ways(&r.node);
                 self.found = saved;
                 if r.max.is_none_or(|m| m > 1) && w[1..].iter().any(|x| *x > 0) {
-                    Some(self.text(&r.text))
+                    Some(self.quote(r))
                 } else {
                     self.inner_repeat(&r.node)
                 }
@@ -873,11 +876,34 @@ impl Search<'_> {
         }
     }
 
-    fn text(&self, range: &Range<usize>) -> String {
-        self.chars
-            .get(range.clone())
-            .map(|c| c.iter().collect())
-            .unwrap_or_default()
+    /// The repetition as written, without the whitespace and comments of verbose mode.
+    fn quote(&self, r: &Repeat) -> String {
+        let chars = self.chars.get(r.text.clone()).unwrap_or_default();
+        if !r.verbose {
+            return chars.iter().collect();
+        }
+        let mut out = String::new();
+        let (mut escaped, mut in_class, mut comment) = (false, false, false);
+        for &c in chars {
+            if comment {
+                comment = c != '\n';
+                continue;
+            }
+            if !escaped && !in_class && (c.is_whitespace() || c == '#') {
+                comment = c == '#';
+                continue;
+            }
+            if !escaped {
+                match c {
+                    '[' => in_class = true,
+                    ']' => in_class = false,
+                    _ => {}
+                }
+            }
+            escaped = !escaped && c == '\\';
+            out.push(c);
+        }
+        out
     }
 }
 
@@ -1039,7 +1065,7 @@ mod tests {
             ..Flags::default()
         };
         let p = "^ ( \\w+  # a word\n  \\s? )*  $";
-        assert!(catastrophic(p, flags, false).is_some());
+        assert_eq!(catastrophic(p, flags, false).expect("found").repeat, "(\\w+\\s?)*");
         assert!(catastrophic("^ [a-z]+ # one word\n $", flags, false).is_none());
     }
 

@@ -144,7 +144,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         ),
     };
     let message = if applied.is_empty() {
-        format!("{why}: an input that almost matches makes `{qualname}` try them all before failing.")
+        format!("{why}: an input that almost matches makes the match try them all before failing.")
     } else {
         format!("{why}, and{applied}: a few dozen characters that almost match stall the worker.")
     };
