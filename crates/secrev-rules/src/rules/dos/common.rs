@@ -69,17 +69,20 @@ fn origin(ctx: &Context, value: &Value, depth: u32) -> Option<String> {
             if let Some(base) = base {
                 return origin(ctx, base, depth + 1);
             }
-            if qualname
-                .as_deref()
-                .is_some_and(|q| REQUEST_GLOBALS.iter().any(|g| q == *g || q.starts_with(&format!("{g}."))))
-            {
+            if qualname.as_deref().is_some_and(|q| {
+                REQUEST_GLOBALS
+                    .iter()
+                    .any(|g| q == *g || q.starts_with(&format!("{g}.")))
+            }) {
                 return Some("request data".into());
             }
             let path = path.as_str();
-            if REQUEST_ROOTS
-                .iter()
-                .any(|r| path == *r || path.strip_prefix(r).is_some_and(|rest| rest.starts_with('.')))
-            {
+            if REQUEST_ROOTS.iter().any(|r| {
+                path == *r
+                    || path
+                        .strip_prefix(r)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            }) {
                 return Some("request data".into());
             }
             if path.rsplit('.').next() == Some("rfile") {

@@ -81,7 +81,11 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             "gzip" => format!("Use `zlib.decompressobj(wbits=31)` and `d.decompress({}, MAX_SIZE)`, rejecting the input when `d.unconsumed_tail` is not empty.", ctx.code(data.span)),
             _ => format!("Use a `{module}` decompressor object and pass `max_length=MAX_SIZE` to its `decompress`, rejecting the input when `needs_input` is false and data remains."),
         };
-        (data, format!("is inflated by `{qualname}` with no limit on the size of the result"), fix)
+        (
+            data,
+            format!("is inflated by `{qualname}` with no limit on the size of the result"),
+            fix,
+        )
     } else if call.is_any(DECOMPRESSORS) {
         if call.arg(1, "max_length").is_some() {
             return;
@@ -109,7 +113,14 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         || qualname == "tarfile.TarFile().extractall")
         && !checks_sizes(ctx, method)
     {
-        let Some(data) = opened_from(call, if qualname.starts_with("zip") { "file" } else { "name" }) else {
+        let Some(data) = opened_from(
+            call,
+            if qualname.starts_with("zip") {
+                "file"
+            } else {
+                "name"
+            },
+        ) else {
             return;
         };
         let (what, size) = if qualname.starts_with("zip") {

@@ -308,11 +308,7 @@ impl Parser {
             self.skip_verbose();
             let item = match self.quantifier()? {
                 Some((min, max)) => {
-                    let possessive = if self.eat('?') {
-                        false
-                    } else {
-                        self.eat('+')
-                    };
+                    let possessive = if self.eat('?') { false } else { self.eat('+') };
                     self.skip_verbose();
                     if matches!(self.peek(), Some('*' | '+' | '?')) || self.quantifier_ahead() {
                         // "multiple repeat": Python rejects the pattern.
@@ -815,9 +811,8 @@ impl Search<'_> {
         let large = r.max.is_none_or(|m| m >= LARGE_REPEAT);
         if self.found.is_none() && large && r.rest_can_fail && !r.possessive {
             let ambiguous = (1..=K).any(|k| body[k] >= 2);
-            let splits = (1..=K).any(|i| {
-                (1..=K - i).any(|j| body[i] >= 1 && body[j] >= 1 && body[i + j] >= 1)
-            });
+            let splits = (1..=K)
+                .any(|i| (1..=K - i).any(|j| body[i] >= 1 && body[j] >= 1 && body[i + j] >= 1));
             if ambiguous || splits {
                 let cause = match self.inner_repeat(&r.node) {
                     Some(inner) => Cause::Nested(inner),
@@ -949,7 +944,9 @@ fn has_large_repeat(node: &Node) -> bool {
 
 /// Order in which symbols are tried, so that messages name a familiar character.
 fn symbol_order() -> impl Iterator<Item = usize> {
-    let preferred = (b'a'..=b'z').chain(b'0'..=b'9').chain([b' ', b'_', b'-', b'.']);
+    let preferred = (b'a'..=b'z')
+        .chain(b'0'..=b'9')
+        .chain([b' ', b'_', b'-', b'.']);
     preferred
         .map(usize::from)
         .chain(0..SYMBOLS)
@@ -964,7 +961,11 @@ fn symbol_order() -> impl Iterator<Item = usize> {
 /// Finds a repetition of `pattern` that backtracks exponentially on some input. `anchored_end`
 /// is true when the whole input must match (`fullmatch`), so the end of the pattern can fail.
 /// Malformed patterns, and patterns this parser does not understand, give `None`.
-pub(crate) fn catastrophic(pattern: &str, flags: Flags, anchored_end: bool) -> Option<Backtracking> {
+pub(crate) fn catastrophic(
+    pattern: &str,
+    flags: Flags,
+    anchored_end: bool,
+) -> Option<Backtracking> {
     // Cheap pre-check: without a quantifier nothing can backtrack much.
     if !pattern.contains(['*', '+', '{']) {
         return None;
@@ -1022,6 +1023,10 @@ mod tests {
             r"(?i)^(A+)+$",
             r"^(\w|\d)+!",
             r"^(?:\s*,\s*|\s+)*$",
+            r"^(\s*\w+\s*,?)*$",
+            r"(x+x+)+y",
+            r"^(.*?,){11}P",
+            r"^([\w.-]+)+@",
         ] {
             assert!(check(p).is_some(), "{p} should backtrack");
         }
@@ -1047,6 +1052,13 @@ mod tests {
             r"(a)\1*",
             r"^[^\s]+(\s+[^\s]+)*$",
             r"^(\S+\s)*$",
+            r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$",
+            r"^([a-z0-9-]+\.)*[a-z]+$",
+            r#""(\\.|[^"\\])*""#,
+            r"(?:\r?\n)+$",
+            r"^(?:[^,]+,)*[^,]+$",
+            r"[\w.-]+@[\w.-]+\.\w+$",
+            r"^\s*$",
         ] {
             assert_eq!(check(p), None, "{p} should be safe");
         }
@@ -1065,7 +1077,10 @@ mod tests {
             ..Flags::default()
         };
         let p = "^ ( \\w+  # a word\n  \\s? )*  $";
-        assert_eq!(catastrophic(p, flags, false).expect("found").repeat, "(\\w+\\s?)*");
+        assert_eq!(
+            catastrophic(p, flags, false).expect("found").repeat,
+            "(\\w+\\s?)*"
+        );
         assert!(catastrophic("^ [a-z]+ # one word\n $", flags, false).is_none());
     }
 
@@ -1081,13 +1096,55 @@ mod tests {
     #[test]
     fn malformed_patterns_never_panic() {
         for p in [
-            "(", ")", "[", "[]", "[^]", "a{", "a{2,1}", "a**", "*a", "\\", "(?", "(?P", "(?P<a",
-            "(?P=", "(?<", "(?#", "(?(", "(?(1)a|b", "[a-", "[z-a]", "\\x", "\\xZZ", "\\u12",
-            "\\N", "\\N{", "(?z)", "a{99999999999}", "a{,}", "((((((", "\\q", "[\\q]", "(?i",
-            "(?-", "\u{10FFFF}+", "[\u{0}-\u{10FFFF}]+", "a|*", "(*)", "{1,2}", "x{1,2}{3}",
+            "(",
+            ")",
+            "[",
+            "[]",
+            "[^]",
+            "a{",
+            "a{2,1}",
+            "a**",
+            "*a",
+            "\\",
+            "(?",
+            "(?P",
+            "(?P<a",
+            "(?P=",
+            "(?<",
+            "(?#",
+            "(?(",
+            "(?(1)a|b",
+            "[a-",
+            "[z-a]",
+            "\\x",
+            "\\xZZ",
+            "\\u12",
+            "\\N",
+            "\\N{",
+            "(?z)",
+            "a{99999999999}",
+            "a{,}",
+            "((((((",
+            "\\q",
+            "[\\q]",
+            "(?i",
+            "(?-",
+            "\u{10FFFF}+",
+            "[\u{0}-\u{10FFFF}]+",
+            "a|*",
+            "(*)",
+            "{1,2}",
+            "x{1,2}{3}",
         ] {
             let _ = check(p);
-            let _ = catastrophic(p, Flags { verbose: true, ..Flags::default() }, true);
+            let _ = catastrophic(
+                p,
+                Flags {
+                    verbose: true,
+                    ..Flags::default()
+                },
+                true,
+            );
         }
         let deep = "(".repeat(10_000) + "a" + &")".repeat(10_000) + "+";
         let _ = check(&deep);

@@ -106,8 +106,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     if module != "re" && module != "regex" {
         return;
     }
-    let Some(&(_, subject_at, flags_at)) = FUNCTIONS.iter().find(|(f, _, _)| *f == function)
-    else {
+    let Some(&(_, subject_at, flags_at)) = FUNCTIONS.iter().find(|(f, _, _)| *f == function) else {
         return;
     };
     let Some(pattern_arg) = call.arg(0, "pattern") else {
@@ -129,7 +128,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let origin = subject.and_then(|s| untrusted(ctx, s));
     let applied = match (&origin, subject) {
         (Some(origin), Some(subject)) => {
-            format!(" `{}` ({origin}) is matched against it", ctx.code(subject.span))
+            format!(
+                " `{}` ({origin}) is matched against it",
+                ctx.code(subject.span)
+            )
         }
         _ => String::new(),
     };

@@ -63,9 +63,9 @@ fn stream(value: &Value, depth: u32) -> Option<&'static str> {
             let last = path.rsplit('.').next().unwrap_or("");
             let request_root = matches!(root, "request" | "req")
                 || path.starts_with("self.request.")
-                || qualname
-                    .as_deref()
-                    .is_some_and(|q| q.starts_with("flask.request.") || q.starts_with("pecan.request."));
+                || qualname.as_deref().is_some_and(|q| {
+                    q.starts_with("flask.request.") || q.starts_with("pecan.request.")
+                });
             match last {
                 "rfile" => Some("the client's request stream"),
                 "stream" | "input_stream" if request_root => Some("the request body stream"),
@@ -75,12 +75,12 @@ fn stream(value: &Value, depth: u32) -> Option<&'static str> {
                 _ => None,
             }
         }
-        ValueKind::Operation { op: "[]", operands } => {
-            (operands.get(1).and_then(Value::as_str) == Some("wsgi.input"))
-                .then_some("the WSGI request body")
+        ValueKind::Operation { op: "[]", operands } => (operands.get(1).and_then(Value::as_str)
+            == Some("wsgi.input"))
+        .then_some("the WSGI request body"),
+        ValueKind::Call(call) => {
+            (call.callee.method.as_deref() == Some("makefile")).then_some("a socket's stream")
         }
-        ValueKind::Call(call) => (call.callee.method.as_deref() == Some("makefile"))
-            .then_some("a socket's stream"),
         _ => None,
     }
 }
@@ -113,7 +113,9 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     let source_code = ctx.code(source.span);
     let fix = if method == "readline" {
-        format!("Pass a limit, `{source_code}.readline(MAX_LINE + 1)`, and reject lines that reach it.")
+        format!(
+            "Pass a limit, `{source_code}.readline(MAX_LINE + 1)`, and reject lines that reach it."
+        )
     } else {
         format!("Read at most a maximum: check `CONTENT_LENGTH` against a limit and call `{source_code}.read(length)`, or read in chunks and stop with 413 once the total passes the limit.")
     };
@@ -152,7 +154,12 @@ fn check_function<'f>(ctx: &Context, function: &'f Function, out: &mut Reporter)
     // Names bound to what `recv` returned, with that call.
     let mut received: Vec<(&'f str, &'f Call)> = Vec::new();
     for (_, stmt) in statements(cfg) {
-        if let Stmt::Assign { target, value, augmented: false } = stmt {
+        if let Stmt::Assign {
+            target,
+            value,
+            augmented: false,
+        } = stmt
+        {
             if let ValueKind::Call(c) = &value.kind {
                 if is_recv(c) {
                     received.push((target.path.as_str(), c.as_ref()));
@@ -166,17 +173,35 @@ fn check_function<'f>(ctx: &Context, function: &'f Function, out: &mut Reporter)
     for (at, stmt) in statements(cfg) {
         // (buffer, the read, where it is added)
         let grown: Option<(String, &Call, ByteSpan)> = match stmt {
-            Stmt::Assign { target, value, augmented: true } => {
-                from_recv(value).map(|c| (target.path.to_string(), c, target.span))
-            }
-            Stmt::Assign { target, value, augmented: false } => match &value.kind {
-                ValueKind::Operation { op: "+", operands } if operands.iter().any(|o| o.path() == Some(target.path.as_str())) => {
-                    operands.iter().find_map(from_recv).map(|c| (target.path.to_string(), c, target.span))
+            Stmt::Assign {
+                target,
+                value,
+                augmented: true,
+            } => from_recv(value).map(|c| (target.path.to_string(), c, target.span)),
+            Stmt::Assign {
+                target,
+                value,
+                augmented: false,
+            } => match &value.kind {
+                ValueKind::Operation { op: "+", operands }
+                    if operands
+                        .iter()
+                        .any(|o| o.path() == Some(target.path.as_str())) =>
+                {
+                    operands
+                        .iter()
+                        .find_map(from_recv)
+                        .map(|c| (target.path.to_string(), c, target.span))
                 }
                 _ => None,
             },
             Stmt::Eval(value) => match &value.kind {
-                ValueKind::Call(add) if matches!(add.callee.method.as_deref(), Some("append" | "extend" | "write")) => {
+                ValueKind::Call(add)
+                    if matches!(
+                        add.callee.method.as_deref(),
+                        Some("append" | "extend" | "write")
+                    ) =>
+                {
                     let buffer = add.callee.receiver.as_deref().and_then(Value::path);
                     match (buffer, add.args.first().and_then(from_recv)) {
                         (Some(buffer), Some(c)) => Some((buffer.to_owned(), c, add.span)),
@@ -198,11 +223,10 @@ fn check_function<'f>(ctx: &Context, function: &'f Function, out: &mut Reporter)
             continue;
         }
         reported.insert(buffer.clone());
-        let socket = read
-            .callee
-            .receiver
-            .as_deref()
-            .map_or_else(|| "the socket".to_owned(), |r| format!("`{}`", ctx.code(r.span)));
+        let socket = read.callee.receiver.as_deref().map_or_else(
+            || "the socket".to_owned(),
+            |r| format!("`{}`", ctx.code(r.span)),
+        );
         out.report(
             read.span,
             format!(
@@ -258,10 +282,20 @@ fn bounded(ctx: &Context, cfg: &Cfg, buffer: &str) -> bool {
     if measured {
         return true;
     }
-    cfg.blocks.iter().flat_map(|b| &b.succs).any(|e| match &e.kind {
-        EdgeKind::Branch { cond, .. } => any_in(cond, &mut |v| {
-            matches!(&v.kind, ValueKind::Operation { op: "<" | "<=" | ">" | ">=", .. })
-        }),
-        _ => false,
-    }) || ctx.text(ctx.function.span).contains("MAX_")
+    cfg.blocks
+        .iter()
+        .flat_map(|b| &b.succs)
+        .any(|e| match &e.kind {
+            EdgeKind::Branch { cond, .. } => any_in(cond, &mut |v| {
+                matches!(
+                    &v.kind,
+                    ValueKind::Operation {
+                        op: "<" | "<=" | ">" | ">=",
+                        ..
+                    }
+                )
+            }),
+            _ => false,
+        })
+        || ctx.text(ctx.function.span).contains("MAX_")
 }
