@@ -37,12 +37,45 @@ const PASS_THROUGH: &[&str] = &[
     "oslo_utils.encodeutils.to_utf8",
 ];
 
-/// Whether the function is a request handler: it takes the request as a parameter.
+/// Class names that mark request handlers (`ServersController`, `MetadataProxyHandler`).
+const HANDLER_CLASSES: &[&str] = &["Controller", "Handler", "Resource", "Middleware", "View"];
+
+/// Words in decorators that mark request handlers (`@wsgi.expected_errors`, `@webob.dec.wsgify`,
+/// `@pecan.expose`, `@app.route`, `@validation.schema`).
+const HANDLER_DECORATORS: &[&str] = &[
+    "expected_errors",
+    "wsgify",
+    "expose",
+    "route",
+    "validation",
+    "wsgi.action",
+    "wsgi.response",
+    "when",
+];
+
+/// Whether the function is a request handler: it takes the request (`req` or `request`) and is
+/// a method of a controller, handler or middleware class, or is decorated as a handler. A client
+/// method taking the request it sends is not one.
 pub(super) fn is_handler(ctx: &Context) -> bool {
-    ctx.function
+    let takes_request = ctx
+        .function
         .params
         .iter()
-        .any(|p| p.name == "req" || p.name == "request")
+        .any(|p| p.name == "req" || p.name == "request");
+    if !takes_request {
+        return false;
+    }
+    let class = ctx
+        .function
+        .qualname
+        .rsplit_once('.')
+        .map_or("", |(c, _)| c);
+    let class = class.rsplit('.').next().unwrap_or(class);
+    HANDLER_CLASSES.iter().any(|k| class.ends_with(k))
+        || ctx.function.decorators.iter().any(|d| {
+            let text = ctx.text(d.span);
+            HANDLER_DECORATORS.iter().any(|k| text.contains(k))
+        })
 }
 
 /// Where `value` comes from, when it looks like data a remote peer chose: a short phrase for a

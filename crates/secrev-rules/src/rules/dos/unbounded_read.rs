@@ -196,12 +196,7 @@ fn check_function<'f>(ctx: &Context, function: &'f Function, out: &mut Reporter)
                 _ => None,
             },
             Stmt::Eval(value) => match &value.kind {
-                ValueKind::Call(add)
-                    if matches!(
-                        add.callee.method.as_deref(),
-                        Some("append" | "extend" | "write")
-                    ) =>
-                {
+                ValueKind::Call(add) if grows(add) => {
                     let buffer = add.callee.receiver.as_deref().and_then(Value::path);
                     match (buffer, add.args.first().and_then(from_recv)) {
                         (Some(buffer), Some(c)) => Some((buffer.to_owned(), c, add.span)),
@@ -230,13 +225,23 @@ fn check_function<'f>(ctx: &Context, function: &'f Function, out: &mut Reporter)
         out.report(
             read.span,
             format!(
-                "What `{}` receives is added to `{buffer}` (line {}) until {socket} stops sending, and no length test bounds the loop: a peer that keeps sending fills the worker's memory.",
+                "What `{}` receives from {socket} is added to `{buffer}` (line {}) in a loop that no length test bounds: a peer that keeps sending fills the worker's memory.",
                 ctx.code(read.span),
                 ctx.line_of(added)
             ),
             format!("Stop with an error once `len({buffer})` passes a maximum (or read an announced length, capped, and loop only until it is reached)."),
         )
         .related(added, format!("`{buffer}` grows here on every iteration"));
+    }
+}
+
+/// Whether the call adds its argument to a buffer: a list's `append`/`extend`, an
+/// `io.BytesIO`'s `write` (a TLS memory BIO's `write` is drained by the TLS object).
+fn grows(call: &Call) -> bool {
+    match call.callee.method.as_deref() {
+        Some("append" | "extend") => true,
+        Some("write") => call.qualname().starts_with("io.BytesIO()"),
+        _ => false,
     }
 }
 
