@@ -2,6 +2,7 @@
 
 mod crypto;
 mod deserialization;
+mod dos;
 mod errors;
 mod files;
 mod injection;
@@ -28,5 +29,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     races::RULES,
     resources::RULES,
     privilege::RULES,
+    dos::RULES,
     taint::RULES,
 ];
