@@ -177,6 +177,25 @@ fn reads(value: &Value, name: &str) -> Option<ByteSpan> {
     at
 }
 
+/// Whether a condition tests whether `name` holds a value: `if name:`, `if not name:`,
+/// `if name is None:`, `if name is not None and ...:`.
+fn is_check(cond: &Value, name: &str) -> bool {
+    match &cond.kind {
+        ValueKind::Ref {
+            path, base: None, ..
+        } => path == name,
+        ValueKind::Operation { op, operands } => match *op {
+            "not" | "and" | "or" => operands.iter().any(|o| is_check(o, name)),
+            "is" | "is not" | "==" | "!=" => {
+                operands.iter().any(|o| matches!(o.kind, ValueKind::None))
+                    && operands.iter().any(|o| is_check(o, name))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// The first use of `name` reachable from the start of `from` without a new binding of it in
 /// between, unless the path tests `name` first (then the code checks it). Branches whose
 /// condition is constant are followed one way only.
@@ -198,7 +217,8 @@ fn first_use(cfg: &Cfg, from: BlockId, name: &str) -> Option<ByteSpan> {
         for stmt in &block.stmts {
             if let Some(value) = stmt_value(stmt) {
                 if let Some(span) = reads(value, name) {
-                    let tested = matches!(stmt, Stmt::Eval(v) if Some(v.span) == condition);
+                    let tested = matches!(stmt, Stmt::Eval(v)
+                        if Some(v.span) == condition && is_check(v, name));
                     if !tested && best.is_none_or(|b| span.start < b.start) {
                         best = Some(span);
                     }
