@@ -24,8 +24,13 @@ pub(crate) static RULE: Rule = Rule {
                    name before any new assignment. The name must not be bound before the `try` \
                    (a default such as `ports = []` is a deliberate fallback), and a path that \
                    first tests the name (`if ports:`, `if ports is None:`) is taken as handled. \
-                   Handlers of `ImportError`, `AttributeError`, `StopIteration` and other probe \
-                   exceptions are not reported.",
+                   Also reported, at low confidence: the handler only logs the failure of an \
+                   operation that puts something in place (`device.addr.add(ip_cidr)`, \
+                   `create_*`, `plug_*`) and a path from it announces that resource \
+                   (`send_ip_addr_adv_notif(ns, dev, ip_cidr)`, `advertise`, `publish`) with the \
+                   same argument. Handlers of `ImportError`, `AttributeError`, `StopIteration` \
+                   and other probe exceptions, of expected states (`*NotFound`, `*Exists`, \
+                   `*Conflict`), teardown methods and test code are not reported.",
             why: "The handler treats the failure as if it had not happened: execution continues \
                   with the name unbound (an `UnboundLocalError` far from the real cause) or, in a \
                   loop, still holding the previous iteration's value, so the code configures, \
