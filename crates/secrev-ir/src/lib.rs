@@ -200,9 +200,21 @@ pub struct Handler {
     pub body: HandlerBody,
     /// The span of the handler's header (`except Exception as e:`).
     pub span: ByteSpan,
-    /// The block of the function's graph its body starts in: a successor of the `try`'s
-    /// handler dispatch block.
-    pub block: BlockId,
+    /// Where the handler sits in the function's graph.
+    pub flow: HandlerFlow,
+}
+
+/// Where a handler sits in its function's control-flow graph: what it guards, which blocks are
+/// its body, and where control goes when the body ends normally.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HandlerFlow {
+    /// From the first to the last statement of the `try` body the handler guards.
+    pub guarded: ByteSpan,
+    /// The handler body's blocks are `start..end` (block ids are allocated in source order).
+    pub start: BlockId,
+    pub end: BlockId,
+    /// The block the handler falls through to (the `finally` body, or what follows the `try`).
+    pub after: BlockId,
 }
 
 /// A summary of a handler body, enough to tell handling from swallowing.

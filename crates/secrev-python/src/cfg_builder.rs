@@ -39,6 +39,11 @@ impl CfgBuilder {
         self.current
     }
 
+    /// How many blocks the graph has so far: the id the next block will get.
+    pub(crate) fn block_count(&self) -> BlockId {
+        self.cfg.blocks.len() as BlockId
+    }
+
     pub(crate) fn set_current(&mut self, block: BlockId) {
         self.current = block;
     }

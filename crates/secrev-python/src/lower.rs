@@ -11,8 +11,8 @@ use secrev_core::ByteSpan;
 use secrev_ir::CompactString;
 use secrev_ir::{
     Assert, Assign, BuildKind, Call, Callee, EdgeKind, Function, FunctionKind, Handler,
-    HandlerBody, Import, Keyword, Language, Managed, Op, Param, Part, Place, Stmt as Step, Target,
-    Unit, Value, ValueKind, EXIT,
+    HandlerBody, HandlerFlow, Import, Keyword, Language, Managed, Op, Param, Part, Place,
+    Stmt as Step, Target, Unit, Value, ValueKind, EXIT,
 };
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
@@ -650,6 +650,12 @@ impl<'a> Lowerer<'a> {
         });
         self.lower_body(&try_stmt.orelse);
         self.cfg.goto(finally);
+        let guarded = match (try_stmt.body.first(), try_stmt.body.last()) {
+            (Some(first), Some(last)) => {
+                self.span(TextRange::new(first.range().start(), last.range().end()))
+            }
+            _ => self.span(try_stmt.range),
+        };
         let mut catches_all = false;
         for handler in &try_stmt.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
@@ -657,8 +663,23 @@ impl<'a> Lowerer<'a> {
             let block = self.cfg.block();
             self.cfg.edge(dispatch, block, EdgeKind::Normal);
             self.cfg.set_current(block);
+            let op = self.ops.len();
             self.lower_handler(handler);
             self.cfg.goto(finally);
+            // The clause's own handler op is the first one it pushed (after any calls in the
+            // caught types, before the handlers nested in its body).
+            let own = self.ops[op..].iter_mut().find_map(|o| match o {
+                Op::Handler(h) => Some(h),
+                _ => None,
+            });
+            if let Some(lowered) = own {
+                lowered.flow = HandlerFlow {
+                    guarded,
+                    start: block,
+                    end: self.cfg.block_count(),
+                    after: finally,
+                };
+            }
         }
         if cleanup.is_some() {
             self.cfg.exit_try();
@@ -886,12 +907,11 @@ impl<'a> Lowerer<'a> {
             .or_else(|| handler.type_.as_ref().map(|t| t.range().end()))
             .unwrap_or_else(|| handler.range.start() + ruff_text_size::TextSize::new(6));
         let span = self.span(TextRange::new(handler.range.start(), header_end));
-        let block = self.cfg.current();
         self.ops.push(Op::Handler(Handler {
             caught,
             body,
             span,
-            block,
+            flow: HandlerFlow::default(),
         }));
         if let Some(name) = &handler.name {
             self.cfg.push(Step::Assign {

@@ -83,7 +83,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             let is_clause = cfg.blocks[dispatch as usize]
                 .succs
                 .iter()
-                .any(|e| e.to == handler.block);
+                .any(|e| e.to == handler.flow.start);
             let catches = handler.caught.is_empty()
                 || handler.caught.iter().any(|c| {
                     let text = ctx.text(c.span);
@@ -92,7 +92,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             if !is_clause || !catches {
                 continue;
             }
-            let after_handler = reachable_until_exit(cfg, handler.block);
+            let after_handler = reachable_until_exit(cfg, handler.flow.start);
             // A clause that leads back to the call retries it.
             if after_handler[block as usize] {
                 continue;
