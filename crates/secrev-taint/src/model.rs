@@ -16,6 +16,19 @@ pub enum Threat {
     Remote,
     /// Whoever starts the program: arguments, environment, standard input.
     Local,
+    /// Not untrusted but confidential: passwords, tokens, keys. Such data reaches only the
+    /// exposure kinds (a log, an error returned to a client), and untrusted data never does.
+    Secret,
+}
+
+impl Threat {
+    /// The sink kinds data of this threat can reach.
+    pub fn kinds(self) -> KindSet {
+        match self {
+            Threat::Secret => kinds::EXPOSURE_KINDS,
+            Threat::Remote | Threat::Local => kinds::INJECTION_KINDS,
+        }
+    }
 }
 
 /// The model files shipped with secrev, by name.
@@ -57,6 +70,9 @@ struct SourceRow {
     call: Option<String>,
     method: Option<String>,
     path: Option<String>,
+    attribute: Option<String>,
+    key: Option<String>,
+    parameter: Option<String>,
     threat: Threat,
     label: String,
 }
@@ -141,6 +157,8 @@ struct PropagatorRow {
     from: Flow,
     #[serde(default)]
     marks: Vec<String>,
+    #[serde(default)]
+    threats: Vec<Threat>,
 }
 
 /// Which inputs of a call its result carries.
@@ -178,6 +196,15 @@ impl Glob {
         self.pieces.len() == 1
     }
 
+    /// Whether `text` matches, ignoring ASCII case (the pattern is written in lowercase).
+    fn matches_ignoring_case(&self, text: &str) -> bool {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.matches(&text.to_ascii_lowercase())
+        } else {
+            self.matches(text)
+        }
+    }
+
     /// Whether `text` matches the whole pattern.
     pub fn matches(&self, text: &str) -> bool {
         let [first, middle @ .., last] = self.pieces.as_slice() else {
@@ -209,7 +236,8 @@ pub struct Condition {
 #[derive(Debug, Clone)]
 pub enum Callee {
     Name(Glob),
-    Method(String),
+    /// A method name, or a glob over method names (`*mask*`).
+    Method(Glob),
 }
 
 /// A row's place in the model files: which file it came from, for `when-imports`.
@@ -291,6 +319,18 @@ pub struct Propagator {
     pub callee: Callee,
     pub from: Flow,
     pub normalizes: bool,
+    /// The row applies only to data of these threats (empty: to all data). Such rows say where
+    /// a call that no other row describes hands on data it would otherwise only be guessed to.
+    pub threats: Vec<Threat>,
+}
+
+/// A source matched against a name: the trailing attribute names of a path read from any
+/// object (`attribute`), a constant subscript or `get` key (`key`), or a parameter name.
+#[derive(Debug, Clone)]
+pub struct NamedSource {
+    /// Dot-separated globs matched, lowercase, against as many trailing attribute names.
+    pattern: Vec<Glob>,
+    pub source: Source,
 }
 
 /// Every row of every model file, indexed for the lookups the engine makes.
@@ -308,6 +348,12 @@ pub struct Models {
     methods: HashMap<String, Source>,
     /// `path` sources by path as written.
     paths: HashMap<String, Source>,
+    /// `attribute` sources: the trailing attribute names of any path read.
+    attributes: Vec<NamedSource>,
+    /// `key` sources: constant keys of subscripts and `get`/`pop` lookups.
+    keys: Vec<NamedSource>,
+    /// `parameter` sources: parameters by name.
+    parameters: Vec<NamedSource>,
     pub handlers: Vec<Handler>,
     sinks: Vec<Sink>,
     sanitizers: Vec<Sanitizer>,
@@ -366,6 +412,34 @@ impl Models {
                 threat: row.threat,
                 label: Arc::from(row.label.as_str()),
             };
+            let named = |pattern: &str| NamedSource {
+                pattern: pattern
+                    .split('.')
+                    .map(|p| Glob::new(&p.to_ascii_lowercase()))
+                    .collect(),
+                source: source.clone(),
+            };
+            match (row.attribute, row.key, row.parameter) {
+                (Some(a), None, None) => {
+                    self.attributes.push(named(&a));
+                    continue;
+                }
+                (None, Some(k), None) => {
+                    self.keys.push(named(&k));
+                    continue;
+                }
+                (None, None, Some(p)) => {
+                    self.parameters.push(named(&p));
+                    continue;
+                }
+                (None, None, None) => {}
+                _ => {
+                    return Err(err(format!(
+                        "source `{}` needs exactly one of reference, call, method, path, attribute, key, parameter",
+                        row.label
+                    )))
+                }
+            }
             match (row.reference, row.call, row.method, row.path) {
                 (Some(r), None, None, None) => {
                     let root = r.split(['.', '(', '[']).next().unwrap_or(&r).to_owned();
@@ -381,7 +455,7 @@ impl Models {
                 }
                 _ => {
                     return Err(err(format!(
-                        "source `{}` needs exactly one of reference, call, method, path",
+                        "source `{}` needs exactly one of reference, call, method, path, attribute, key, parameter",
                         row.label
                     )))
                 }
@@ -476,6 +550,7 @@ impl Models {
                 callee,
                 from: row.from,
                 normalizes: row.marks.iter().any(|m| m == "normalized"),
+                threats: row.threats,
             });
         }
         self.exits
@@ -587,9 +662,49 @@ impl Models {
         method: Option<&str>,
         active: &Active,
     ) -> Option<&Propagator> {
-        self.propagators
+        self.propagators.iter().find(|p| {
+            p.threats.is_empty() && active.allows(p.gate) && p.callee.matches(qualname, method)
+        })
+    }
+
+    /// The row that says a call hands on data of some threats only (`str(password)`).
+    pub fn threat_propagator_for(
+        &self,
+        qualname: &str,
+        method: Option<&str>,
+        active: &Active,
+    ) -> Option<&Propagator> {
+        self.propagators.iter().find(|p| {
+            !p.threats.is_empty() && active.allows(p.gate) && p.callee.matches(qualname, method)
+        })
+    }
+
+    /// The `attribute` source an attribute path read is (`conf.admin_password`,
+    /// `context.auth_token`); a bare name is never one.
+    pub fn attribute_source(&self, path: &str, active: &Active) -> Option<&Source> {
+        if self.attributes.is_empty() || !path.contains('.') || path.contains('[') {
+            return None;
+        }
+        named_source(&self.attributes, path, active, true)
+    }
+
+    /// The `key` source a constant subscript or lookup key is (`body['password']`).
+    pub fn key_source(&self, key: &str, active: &Active) -> Option<&Source> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        self.keys
             .iter()
-            .find(|p| active.allows(p.gate) && p.callee.matches(qualname, method))
+            .find(|s| active.allows(s.source.gate) && s.pattern.len() == 1 && s.pattern[0].matches_ignoring_case(key))
+            .map(|s| &s.source)
+    }
+
+    /// The `parameter` source a parameter is, by its name.
+    pub fn parameter_source(&self, name: &str, active: &Active) -> Option<&Source> {
+        if self.parameters.is_empty() {
+            return None;
+        }
+        named_source(&self.parameters, name, active, false)
     }
 
     /// The handlers a function is, each with whether it was recognised by its decorator (then
@@ -637,21 +752,34 @@ impl Models {
 
     /// Whether a function reads a source or is a request handler.
     pub fn function_has_sources(&self, function: &secrev_ir::Function, active: &Active) -> bool {
+        use secrev_ir::ValueKind;
+        let key = |value: Option<&secrev_ir::Value>| {
+            value
+                .and_then(secrev_ir::Value::as_str)
+                .is_some_and(|k| self.key_source(k, active).is_some())
+        };
         !self.handlers_of(function, active).is_empty()
+            || function
+                .params
+                .iter()
+                .any(|p| self.parameter_source(&p.name, active).is_some())
             || function.cfg.any_value(&mut |value| match &value.kind {
-                secrev_ir::ValueKind::Ref { path, qualname, .. } => {
+                ValueKind::Ref { path, qualname, .. } => {
                     qualname
                         .as_deref()
                         .is_some_and(|q| self.reference_source(q, active).is_some())
                         || self.path_source(path, active).is_some()
+                        || self.attribute_source(path, active).is_some()
                 }
-                secrev_ir::ValueKind::Call(call) => {
+                ValueKind::Call(call) => {
                     let qualname = call.qualname();
                     let method = call.callee.method.as_deref();
                     self.call_source(qualname, method, active).is_some()
                         || (!qualname.is_empty()
                             && self.reference_source(qualname, active).is_some())
+                        || (matches!(method, Some("get" | "pop")) && key(call.args.first()))
                 }
+                ValueKind::Operation { op: "[]", operands } => key(operands.get(1)),
                 _ => false,
             })
     }
@@ -662,6 +790,30 @@ impl Models {
     }
 }
 
+/// The first of `sources` whose pattern matches the trailing dot-separated names of `path`;
+/// with `qualified`, the path must have at least one name before them (an object's attribute,
+/// not a variable).
+fn named_source<'m>(
+    sources: &'m [NamedSource],
+    path: &str,
+    active: &Active,
+    qualified: bool,
+) -> Option<&'m Source> {
+    let names: Vec<&str> = path.split('.').collect();
+    sources
+        .iter()
+        .find(|s| {
+            let n = s.pattern.len();
+            (names.len() > n || (!qualified && names.len() == n))
+                && active.allows(s.source.gate)
+                && s.pattern
+                    .iter()
+                    .zip(&names[names.len() - n..])
+                    .all(|(glob, name)| glob.matches_ignoring_case(name))
+        })
+        .map(|s| &s.source)
+}
+
 impl Callee {
     /// Whether a call with this qualified name (empty when unresolved) and method name matches.
     /// A method row matches a call of that method on any object; callers that resolved the call
@@ -669,7 +821,7 @@ impl Callee {
     pub fn matches(&self, qualname: &str, method: Option<&str>) -> bool {
         match self {
             Callee::Name(glob) => !qualname.is_empty() && glob.matches(qualname),
-            Callee::Method(name) => method == Some(name.as_str()),
+            Callee::Method(glob) => method.is_some_and(|m| glob.matches(m)),
         }
     }
 
@@ -682,8 +834,8 @@ impl Callee {
 fn callee_of(callee: Option<String>, method: Option<String>) -> Callee {
     match (callee, method) {
         (Some(c), _) => Callee::Name(Glob::new(&c)),
-        (None, Some(m)) => Callee::Method(m),
-        (None, None) => Callee::Method(String::new()),
+        (None, Some(m)) => Callee::Method(Glob::new(&m)),
+        (None, None) => Callee::Method(Glob::new("")),
     }
 }
 

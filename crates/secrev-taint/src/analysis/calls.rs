@@ -42,7 +42,19 @@ impl Analysis<'_, '_> {
                 }
             }
         }
-        self.call_result(state, call, &inputs, target, qualname, method)
+        let mut result = self.call_result(state, call, &inputs, target, qualname, method);
+        // `body.get("password")`: a lookup under a key that names a secret.
+        if let (Some("get" | "pop"), Some(_)) = (method, &call.callee.receiver) {
+            if let Some(source) = call
+                .args
+                .first()
+                .and_then(Value::as_str)
+                .and_then(|key| self.inputs.models.key_source(key, self.inputs.active))
+            {
+                result.union(&self.source_label(source, call.span));
+            }
+        }
+        result
     }
 
     pub(super) fn call_result(
@@ -111,7 +123,25 @@ impl Analysis<'_, '_> {
         // A call nothing describes: a method of tainted data returns tainted data
         // (`name.strip()`); any other call probably passes its arguments on.
         let mut taint = inputs.receiver.clone();
-        taint.union(&inputs.all_arguments().flagged(APPROXIMATE));
+        let arguments = inputs.all_arguments();
+        taint.union(&arguments.flagged(APPROXIMATE));
+        // Rows for some threats only (`str(password)` is the password): their data surely
+        // passes on.
+        if let Some(row) = models.threat_propagator_for(qualname, method, active) {
+            let kept = match row.from {
+                Flow::Arguments => arguments,
+                Flow::Receiver => inputs.receiver.clone(),
+                Flow::All => inputs.all(),
+                Flow::Nothing => Taint::clean(),
+            };
+            for label in kept.labels() {
+                if let Origin::Source { threat, .. } = &label.origin {
+                    if row.threats.contains(threat) {
+                        taint.add(label.clone());
+                    }
+                }
+            }
+        }
         taint
     }
 
@@ -302,6 +332,11 @@ impl Analysis<'_, '_> {
 
     pub(super) fn record(&mut self, kind: Kind, site: &Site, label: Label) {
         match label.origin {
+            // Untrusted data reaches only the injection kinds and secrets only the exposure
+            // kinds; a secret is reported only along flows that surely keep its text.
+            Origin::Source { threat, .. }
+                if !kinds::has(threat.kinds(), kind)
+                    || (threat == Threat::Secret && label.flags & APPROXIMATE != 0) => {}
             Origin::Source {
                 threat,
                 label: source,
