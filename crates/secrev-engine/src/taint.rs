@@ -263,6 +263,10 @@ pub(crate) fn taint_findings(
             break outcome;
         }
     };
+    if std::env::var_os("SECREV_TAINT_DEBUG").is_some() {
+        eprintln!("taint: {} files loaded, {} light left, {} rounds, {} covered", loaded.len(), light.iter().filter(|l| l.is_some()).count(), rounds, outcome.covered.len());
+        for input in &loaded { eprintln!("  {}", input.shown); }
+    }
     let inputs = loaded.as_slice();
     let files = Files {
         inputs,
@@ -417,7 +421,14 @@ fn to_finding(
     // the fix.
     let code = files
         .text(hit.trace.steps()[0].file, hit.trace.steps()[0].span)
-        .filter(|code| !code.contains('\n') && code.len() <= 60);
+        .filter(|code| !code.contains('\n') && code.len() <= 60)
+        // A parameter's span covers its default and annotation (`password=None`).
+        .map(|code| match code.split_once(['=', ':']) {
+            Some((name, _)) if !name.is_empty() && name.trim().chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                name.trim().to_owned()
+            }
+            _ => code,
+        });
     let message = match &code {
         Some(code) if secret => format!(
             "`{code}`, {} ({whence}), reaches {} here{via}, so {}.",

@@ -31,6 +31,11 @@ impl Threat {
     }
 }
 
+/// A function reads untrusted data (see [`Models::function_sources`]).
+pub const UNTRUSTED: u8 = 1;
+/// A function reads a secret.
+pub const SECRET: u8 = 2;
+
 /// The model files shipped with secrev, by name.
 const BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/models.rs"));
 
@@ -558,6 +563,26 @@ impl Models {
         Ok(())
     }
 
+    /// Keeps only the sources and handlers whose data can reach one of `kinds` (the kinds the
+    /// selected rules report): a scan that reports no exposure kind follows no secret, and one
+    /// that reports only exposure kinds follows no untrusted data.
+    pub fn restrict_to(&mut self, kinds: KindSet) {
+        let keep = |source: &Source| source.threat.kinds() & kinds != 0;
+        self.references.retain(|_, s| keep(s));
+        self.reference_roots = self
+            .references
+            .keys()
+            .map(|r| r.split(['.', '(', '[']).next().unwrap_or(r).to_owned())
+            .collect();
+        self.calls.retain(|(_, s)| keep(s));
+        self.methods.retain(|_, s| keep(s));
+        self.paths.retain(|_, s| keep(s));
+        self.attributes.retain(|s| keep(&s.source));
+        self.keys.retain(|s| keep(&s.source));
+        self.parameters.retain(|s| keep(&s.source));
+        self.handlers.retain(|h| keep(&h.source));
+    }
+
     /// Which files' rows apply to a file with these imports.
     pub fn active(&self, imports_module: impl Fn(&str) -> bool) -> Active {
         let files: Vec<bool> = self
@@ -747,41 +772,67 @@ impl Models {
         let active = self.active(|m| unit.imports_module(m));
         unit.functions
             .iter()
-            .any(|function| self.function_has_sources(function, &active))
+            .any(|function| self.function_sources(function, &active) != 0)
     }
 
-    /// Whether a function reads a source or is a request handler.
-    pub fn function_has_sources(&self, function: &secrev_ir::Function, active: &Active) -> bool {
+    /// What a function reads: `UNTRUSTED` when it reads an untrusted source or is a request
+    /// handler, plus `SECRET` when it reads a secret.
+    pub fn function_sources(&self, function: &secrev_ir::Function, active: &Active) -> u8 {
+        let mut found = 0;
+        let mut class = |source: Option<&Source>| {
+            if let Some(source) = source {
+                found |= if source.threat == Threat::Secret {
+                    SECRET
+                } else {
+                    UNTRUSTED
+                };
+            }
+            found == UNTRUSTED | SECRET
+        };
+        for (handler, _) in self.handlers_of(function, active) {
+            class(Some(&handler.source));
+        }
+        for param in &function.params {
+            class(self.parameter_source(&param.name, active));
+        }
+        function.cfg.any_value(&mut |value| self.value_sources(value, active, &mut class));
+        found
+    }
+
+    /// Feeds `class` the sources a value reads at its top (not inside its parts); true stops.
+    fn value_sources(
+        &self,
+        value: &secrev_ir::Value,
+        active: &Active,
+        class: &mut impl FnMut(Option<&Source>) -> bool,
+    ) -> bool {
         use secrev_ir::ValueKind;
         let key = |value: Option<&secrev_ir::Value>| {
             value
                 .and_then(secrev_ir::Value::as_str)
-                .is_some_and(|k| self.key_source(k, active).is_some())
+                .and_then(|k| self.key_source(k, active))
         };
-        !self.handlers_of(function, active).is_empty()
-            || function
-                .params
-                .iter()
-                .any(|p| self.parameter_source(&p.name, active).is_some())
-            || function.cfg.any_value(&mut |value| match &value.kind {
-                ValueKind::Ref { path, qualname, .. } => {
-                    qualname
-                        .as_deref()
-                        .is_some_and(|q| self.reference_source(q, active).is_some())
-                        || self.path_source(path, active).is_some()
-                        || self.attribute_source(path, active).is_some()
-                }
-                ValueKind::Call(call) => {
-                    let qualname = call.qualname();
-                    let method = call.callee.method.as_deref();
-                    self.call_source(qualname, method, active).is_some()
-                        || (!qualname.is_empty()
-                            && self.reference_source(qualname, active).is_some())
-                        || (matches!(method, Some("get" | "pop")) && key(call.args.first()))
-                }
-                ValueKind::Operation { op: "[]", operands } => key(operands.get(1)),
-                _ => false,
-            })
+        match &value.kind {
+            ValueKind::Ref { path, qualname, .. } => {
+                class(qualname.as_deref().and_then(|q| self.reference_source(q, active)))
+                    || class(self.path_source(path, active))
+                    || class(self.attribute_source(path, active))
+            }
+            ValueKind::Call(call) => {
+                let qualname = call.qualname();
+                let method = call.callee.method.as_deref();
+                class(self.call_source(qualname, method, active))
+                    || (!qualname.is_empty() && class(self.reference_source(qualname, active)))
+                    || (matches!(method, Some("get" | "pop")) && class(key(call.args.first())))
+            }
+            ValueKind::Operation { op: "[]", operands } => class(key(operands.get(1))),
+            _ => false,
+        }
+    }
+
+    /// Whether a function reads a source or is a request handler.
+    pub fn function_has_sources(&self, function: &secrev_ir::Function, active: &Active) -> bool {
+        self.function_sources(function, active) != 0
     }
 
     /// Whether a call to this qualified name never returns.
@@ -799,17 +850,22 @@ fn named_source<'m>(
     active: &Active,
     qualified: bool,
 ) -> Option<&'m Source> {
-    let names: Vec<&str> = path.split('.').collect();
+    let last = path.rsplit('.').next().unwrap_or(path);
     sources
         .iter()
         .find(|s| {
             let n = s.pattern.len();
-            (names.len() > n || (!qualified && names.len() == n))
-                && active.allows(s.source.gate)
-                && s.pattern
-                    .iter()
-                    .zip(&names[names.len() - n..])
-                    .all(|(glob, name)| glob.matches_ignoring_case(name))
+            // The last name settles most paths without walking the others.
+            if !s.pattern[n - 1].matches_ignoring_case(last) || !active.allows(s.source.gate) {
+                return false;
+            }
+            let mut names = path.rsplit('.');
+            let matched = s
+                .pattern
+                .iter()
+                .rev()
+                .all(|glob| names.next().is_some_and(|name| glob.matches_ignoring_case(name)));
+            matched && (!qualified || names.next().is_some())
         })
         .map(|s| &s.source)
 }

@@ -88,14 +88,46 @@ impl Analysis<'_, '_> {
                 }
             }
         }
-        let mut sanitizers = models
+        let kinds = models
             .sanitizers_for(qualname, method, active)
             .filter(|s| s.when.as_ref().is_none_or(|c| condition_holds(c, call)))
-            .peekable();
-        if sanitizers.peek().is_some() {
-            let kinds = sanitizers.fold(0, |acc, s| acc | s.kinds);
+            .fold(0, |acc, s| acc | s.kinds);
+        // A function of this file called by name (`_mask(token)`) has no qualified name; the
+        // masking rows match its name, for the secrets only.
+        let kinds = match (kinds, &call.callee.receiver) {
+            (0, None) if qualname.is_empty() => {
+                models
+                    .sanitizers_for(&call.callee.text, None, active)
+                    .fold(0, |acc, s| acc | s.kinds)
+                    & kinds::EXPOSURE_KINDS
+            }
+            _ => kinds,
+        };
+        if kinds & !kinds::EXPOSURE_KINDS != 0 {
             return inputs.all().sanitize(kinds);
         }
+        let taint = self.described_result(call, inputs, target, qualname, method);
+        // Masking (`mask_password`, a project's `redact`) hides secrets only: for other data the
+        // call is whatever else describes it.
+        if kinds != 0 {
+            taint.sanitize(kinds)
+        } else {
+            taint
+        }
+    }
+
+    /// The result of a call that is no source and no sanitizer for the injection kinds: what a
+    /// propagator, the callee's summary or the default for unknown calls makes of its inputs.
+    fn described_result(
+        &mut self,
+        call: &Call,
+        inputs: &CallTaint,
+        target: Option<Target>,
+        qualname: &str,
+        method: Option<&str>,
+    ) -> Taint {
+        let models = self.inputs.models;
+        let active = self.inputs.active;
         if let Some(propagator) = models.propagator_for(qualname, method, active) {
             let taint = match propagator.from {
                 Flow::Arguments => inputs.all_arguments(),
@@ -122,7 +154,19 @@ impl Analysis<'_, '_> {
         }
         // A call nothing describes: a method of tainted data returns tainted data
         // (`name.strip()`); any other call probably passes its arguments on.
-        let mut taint = inputs.receiver.clone();
+        // Secrets pass on only where the models say they surely do: a method of a value
+        // holding one (`items.items()`) is as much a guess as any argument.
+        let mut taint = Taint::clean();
+        for label in inputs.receiver.labels() {
+            if label.is_secret() {
+                taint.add(Label {
+                    flags: label.flags | APPROXIMATE,
+                    ..label.clone()
+                });
+            } else {
+                taint.add(label.clone());
+            }
+        }
         let arguments = inputs.all_arguments();
         taint.union(&arguments.flagged(APPROXIMATE));
         // Rows for some threats only (`str(password)` is the password): their data surely
