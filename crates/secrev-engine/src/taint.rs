@@ -263,10 +263,6 @@ pub(crate) fn taint_findings(
             break outcome;
         }
     };
-    if std::env::var_os("SECREV_TAINT_DEBUG").is_some() {
-        eprintln!("taint: {} files loaded, {} light left, {} rounds, {} covered", loaded.len(), light.iter().filter(|l| l.is_some()).count(), rounds, outcome.covered.len());
-        for input in &loaded { eprintln!("  {}", input.shown); }
-    }
     let inputs = loaded.as_slice();
     let files = Files {
         inputs,
@@ -424,7 +420,10 @@ fn to_finding(
         .filter(|code| !code.contains('\n') && code.len() <= 60)
         // A parameter's span covers its default and annotation (`password=None`).
         .map(|code| match code.split_once(['=', ':']) {
-            Some((name, _)) if !name.is_empty() && name.trim().chars().all(|c| c.is_alphanumeric() || c == '_') => {
+            Some((name, _))
+                if !name.is_empty()
+                    && name.trim().chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
                 name.trim().to_owned()
             }
             _ => code,

@@ -105,6 +105,11 @@ impl Label {
         (&self.origin, self.sanitized, self.flags)
     }
 
+    /// Whether the label names untrusted data (not a secret, not a parameter).
+    pub fn is_untrusted(&self) -> bool {
+        matches!(&self.origin, Origin::Source { threat, .. } if *threat != Threat::Secret)
+    }
+
     /// Whether the label names a secret (a password, a token) rather than untrusted data.
     pub fn is_secret(&self) -> bool {
         matches!(
@@ -196,12 +201,13 @@ impl Taint {
         out
     }
 
-    /// The same labels, with the secret ones made safe for `kinds` (a slice of a token shows
-    /// only part of it); the others are unchanged.
+    /// The same labels, with those that are or may be secrets (secret sources, parameters)
+    /// made safe for `kinds` (a slice of a token shows only part of it); untrusted data is
+    /// unchanged.
     pub fn sanitize_secrets(&self, kinds: KindSet) -> Taint {
         let mut out = Taint::clean();
         for label in &self.0 {
-            if !label.is_secret() {
+            if !label.is_secret() && !matches!(label.origin, Origin::Param(_)) {
                 out.add(label.clone());
                 continue;
             }

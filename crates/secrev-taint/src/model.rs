@@ -720,7 +720,11 @@ impl Models {
         }
         self.keys
             .iter()
-            .find(|s| active.allows(s.source.gate) && s.pattern.len() == 1 && s.pattern[0].matches_ignoring_case(key))
+            .find(|s| {
+                active.allows(s.source.gate)
+                    && s.pattern.len() == 1
+                    && s.pattern[0].matches_ignoring_case(key)
+            })
             .map(|s| &s.source)
     }
 
@@ -795,7 +799,9 @@ impl Models {
         for param in &function.params {
             class(self.parameter_source(&param.name, active));
         }
-        function.cfg.any_value(&mut |value| self.value_sources(value, active, &mut class));
+        function
+            .cfg
+            .any_value(&mut |value| self.value_sources(value, active, &mut class));
         found
     }
 
@@ -814,8 +820,11 @@ impl Models {
         };
         match &value.kind {
             ValueKind::Ref { path, qualname, .. } => {
-                class(qualname.as_deref().and_then(|q| self.reference_source(q, active)))
-                    || class(self.path_source(path, active))
+                class(
+                    qualname
+                        .as_deref()
+                        .and_then(|q| self.reference_source(q, active)),
+                ) || class(self.path_source(path, active))
                     || class(self.attribute_source(path, active))
             }
             ValueKind::Call(call) => {
@@ -860,11 +869,11 @@ fn named_source<'m>(
                 return false;
             }
             let mut names = path.rsplit('.');
-            let matched = s
-                .pattern
-                .iter()
-                .rev()
-                .all(|glob| names.next().is_some_and(|name| glob.matches_ignoring_case(name)));
+            let matched = s.pattern.iter().rev().all(|glob| {
+                names
+                    .next()
+                    .is_some_and(|name| glob.matches_ignoring_case(name))
+            });
             matched && (!qualified || names.next().is_some())
         })
         .map(|s| &s.source)

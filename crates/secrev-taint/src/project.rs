@@ -381,7 +381,11 @@ fn add_callees(
         if expand[id] == 0 {
             continue;
         }
-        let level = if expand[id] >= FOLLOW_ALL { FOLLOW_ALL } else { 0 };
+        let level = if expand[id] >= FOLLOW_ALL {
+            FOLLOW_ALL
+        } else {
+            0
+        };
         for target in targets[id].values() {
             let callee = target.function;
             if !relevant[callee] || expand[callee] < level {

@@ -285,9 +285,6 @@ def main():
 ";
     assert_eq!(
         one(src),
-        [
-            ("cleartext-secret-logged", 8),
-            ("log-injection", 10)
-        ]
+        [("cleartext-secret-logged", 8), ("log-injection", 10)]
     );
 }

@@ -222,7 +222,7 @@ impl Analysis<'_, '_> {
                     for arg in argument(param).labels() {
                         result.add(Label {
                             origin: arg.origin.clone(),
-                            sanitized: arg.sanitized | label.sanitized,
+                            sanitized: arg.sanitized | for_label(arg, label.sanitized),
                             flags: arg.flags | label.flags,
                             trace: Trace::concat(
                                 &Trace::then(&arg.trace, step.clone()),
@@ -401,6 +401,16 @@ impl Analysis<'_, '_> {
                 site: site.clone(),
             }),
         }
+    }
+}
+
+/// What a callee's sanitization means for an argument's label: untrusted data keeps none of
+/// the exposure kinds' (they never concern it), so its labels stay what they were.
+fn for_label(arg: &Label, sanitized: KindSet) -> KindSet {
+    if arg.is_untrusted() {
+        sanitized & !kinds::EXPOSURE_KINDS
+    } else {
+        sanitized
     }
 }
 

@@ -192,10 +192,11 @@ impl Analysis<'_, '_> {
             ("[]", [base, key]) => {
                 self.eval(state, key);
                 let base_taint = self.eval(state, base);
-                let mut taint = match subscript_path(base, key).and_then(|path| state.get_exact(&path)) {
-                    Some(taint) => taint.clone(),
-                    None => base_taint,
-                };
+                let mut taint =
+                    match subscript_path(base, key).and_then(|path| state.get_exact(&path)) {
+                        Some(taint) => taint.clone(),
+                        None => base_taint,
+                    };
                 match &key.kind {
                     // `body["password"]`: an element under a key that names a secret.
                     ValueKind::Str(name) => {
