@@ -49,7 +49,8 @@ impl TaintFile {
         mut unit: Unit,
         settings: &Settings,
     ) -> TaintFile {
-        if settings.models.has_sources(&unit) {
+        let test = secrev_taint::is_test_module(&module_name(&shown));
+        if settings.models.has_sources_in(&unit, test) {
             // The taint analysis reads the control-flow graphs; the ops the rules read are
             // dropped to keep many files in memory at once.
             for function in &mut unit.functions {

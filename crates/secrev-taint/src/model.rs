@@ -359,6 +359,10 @@ pub struct Models {
     keys: Vec<NamedSource>,
     /// `parameter` sources: parameters by name.
     parameters: Vec<NamedSource>,
+    /// The last four letters every name an `attribute` / `key` source matches ends with: most
+    /// names end otherwise, and one lookup settles them.
+    attribute_tails: std::collections::HashSet<[u8; 4]>,
+    key_tails: std::collections::HashSet<[u8; 4]>,
     pub handlers: Vec<Handler>,
     sinks: Vec<Sink>,
     sanitizers: Vec<Sanitizer>,
@@ -373,6 +377,8 @@ pub struct Active {
     files: Vec<bool>,
     /// Whether any `path` source applies: most files have none, and then paths need no lookup.
     paths: bool,
+    /// Whether secret sources apply: not in test code, whose passwords and tokens are fixtures.
+    secrets: bool,
 }
 
 impl Active {
@@ -382,6 +388,27 @@ impl Active {
             .copied()
             .unwrap_or(false)
     }
+
+    /// Whether a source applies here.
+    pub fn allows_source(&self, source: &Source) -> bool {
+        self.allows(source.gate) && (self.secrets || source.threat != Threat::Secret)
+    }
+}
+
+/// Whether a dotted module name is test code whose secrets are fixtures: a `test_*` /
+/// `*_test` / `conftest` module, or a module of a `tests` (`test`, `testing`) package inside
+/// a project package (`nova.tests.unit.virt`, `neutron.tests.fullstack.resources`). A top-level
+/// `tests` directory of other material (a labelled corpus, sample services) is not.
+pub fn is_test_module(module: &str) -> bool {
+    let names: Vec<&str> = module.split('.').collect();
+    let last = names.last().copied().unwrap_or(module);
+    last.starts_with("test_")
+        || last.ends_with("_test")
+        || last == "conftest"
+        || names
+            .iter()
+            .skip(1)
+            .any(|n| matches!(*n, "tests" | "test" | "testing"))
 }
 
 impl Models {
@@ -426,11 +453,19 @@ impl Models {
             };
             match (row.attribute, row.key, row.parameter) {
                 (Some(a), None, None) => {
-                    self.attributes.push(named(&a));
+                    let source = named(&a);
+                    self.attribute_tails.insert(tail(&source).ok_or_else(|| {
+                        err(format!("attribute `{a}` must end with four letters, not `*`"))
+                    })?);
+                    self.attributes.push(source);
                     continue;
                 }
                 (None, Some(k), None) => {
-                    self.keys.push(named(&k));
+                    let source = named(&k);
+                    self.key_tails.insert(tail(&source).ok_or_else(|| {
+                        err(format!("key `{k}` must end with four letters, not `*`"))
+                    })?);
+                    self.keys.push(source);
                     continue;
                 }
                 (None, None, Some(p)) => {
@@ -585,6 +620,11 @@ impl Models {
 
     /// Which files' rows apply to a file with these imports.
     pub fn active(&self, imports_module: impl Fn(&str) -> bool) -> Active {
+        self.active_in(imports_module, false)
+    }
+
+    /// Which rows apply to a file with these imports, in test code or not.
+    pub fn active_in(&self, imports_module: impl Fn(&str) -> bool, test: bool) -> Active {
         let files: Vec<bool> = self
             .gates
             .iter()
@@ -594,7 +634,11 @@ impl Models {
             .paths
             .values()
             .any(|s| files.get(usize::from(s.gate.0)).copied().unwrap_or(false));
-        Active { files, paths }
+        Active {
+            files,
+            paths,
+            secrets: !test,
+        }
     }
 
     /// The `reference` source that a qualified name is, or is read from
@@ -611,7 +655,7 @@ impl Models {
             if let Some(source) = self
                 .references
                 .get(prefix)
-                .filter(|s| active.allows(s.gate))
+                .filter(|s| active.allows_source(s))
             {
                 return Some(source);
             }
@@ -630,14 +674,14 @@ impl Models {
             if let Some((_, source)) = self
                 .calls
                 .iter()
-                .find(|(glob, s)| active.allows(s.gate) && glob.matches(qualname))
+                .find(|(glob, s)| active.allows_source(s) && glob.matches(qualname))
             {
                 return Some(source);
             }
         }
         method
             .and_then(|m| self.methods.get(m))
-            .filter(|s| active.allows(s.gate))
+            .filter(|s| active.allows_source(s))
     }
 
     /// The `path` source this attribute path is or is read from (`self.rfile.read`).
@@ -648,7 +692,7 @@ impl Models {
         let mut end = path.len();
         loop {
             let prefix = &path[..end];
-            if let Some(source) = self.paths.get(prefix).filter(|s| active.allows(s.gate)) {
+            if let Some(source) = self.paths.get(prefix).filter(|s| active.allows_source(s)) {
                 return Some(source);
             }
             end = prefix.rfind(['.', '['])?;
@@ -707,7 +751,15 @@ impl Models {
     /// The `attribute` source an attribute path read is (`conf.admin_password`,
     /// `context.auth_token`); a bare name is never one.
     pub fn attribute_source(&self, path: &str, active: &Active) -> Option<&Source> {
-        if self.attributes.is_empty() || !path.contains('.') || path.contains('[') {
+        if self.attributes.is_empty()
+            || !active.secrets
+            || !path.contains('.')
+            || path.contains('[')
+        {
+            return None;
+        }
+        let last = path.rsplit('.').next().unwrap_or(path);
+        if !could_name(&self.attribute_tails, last) {
             return None;
         }
         named_source(&self.attributes, path, active, true)
@@ -715,13 +767,13 @@ impl Models {
 
     /// The `key` source a constant subscript or lookup key is (`body['password']`).
     pub fn key_source(&self, key: &str, active: &Active) -> Option<&Source> {
-        if self.keys.is_empty() {
+        if self.keys.is_empty() || !active.secrets || !could_name(&self.key_tails, key) {
             return None;
         }
         self.keys
             .iter()
             .find(|s| {
-                active.allows(s.source.gate)
+                active.allows_source(&s.source)
                     && s.pattern.len() == 1
                     && s.pattern[0].matches_ignoring_case(key)
             })
@@ -730,7 +782,7 @@ impl Models {
 
     /// The `parameter` source a parameter is, by its name.
     pub fn parameter_source(&self, name: &str, active: &Active) -> Option<&Source> {
-        if self.parameters.is_empty() {
+        if self.parameters.is_empty() || !active.secrets {
             return None;
         }
         named_source(&self.parameters, name, active, false)
@@ -773,7 +825,12 @@ impl Models {
     /// files they call into and the files that call functions returning their data can take
     /// part in a finding.
     pub fn has_sources(&self, unit: &secrev_ir::Unit) -> bool {
-        let active = self.active(|m| unit.imports_module(m));
+        self.has_sources_in(unit, false)
+    }
+
+    /// [`Models::has_sources`] for a file in test code or not.
+    pub fn has_sources_in(&self, unit: &secrev_ir::Unit, test: bool) -> bool {
+        let active = self.active_in(|m| unit.imports_module(m), test);
         unit.functions
             .iter()
             .any(|function| self.function_sources(function, &active) != 0)
@@ -850,6 +907,27 @@ impl Models {
     }
 }
 
+/// The last four bytes, lowercase, that every name a source's pattern matches ends with; `None`
+/// when the pattern ends with `*`.
+fn tail(source: &NamedSource) -> Option<[u8; 4]> {
+    let last = source.pattern.last()?.pieces.last()?.as_bytes();
+    let at = last.len().checked_sub(4)?;
+    last[at..].try_into().ok()
+}
+
+/// Whether `name` ends with one of `tails` (ignoring ASCII case).
+fn could_name(tails: &std::collections::HashSet<[u8; 4]>, name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let Some(at) = bytes.len().checked_sub(4) else {
+        return false;
+    };
+    let mut end = [0u8; 4];
+    for (i, b) in bytes[at..].iter().enumerate() {
+        end[i] = b.to_ascii_lowercase();
+    }
+    tails.contains(&end)
+}
+
 /// The first of `sources` whose pattern matches the trailing dot-separated names of `path`;
 /// with `qualified`, the path must have at least one name before them (an object's attribute,
 /// not a variable).
@@ -865,7 +943,7 @@ fn named_source<'m>(
         .find(|s| {
             let n = s.pattern.len();
             // The last name settles most paths without walking the others.
-            if !s.pattern[n - 1].matches_ignoring_case(last) || !active.allows(s.source.gate) {
+            if !s.pattern[n - 1].matches_ignoring_case(last) || !active.allows_source(&s.source) {
                 return false;
             }
             let mut names = path.rsplit('.');
@@ -930,6 +1008,18 @@ mod tests {
         assert!(!Glob::new("flask.abort").matches("flask.aborts"));
         assert!(Glob::new("a*b*c").matches("abc"));
         assert!(!Glob::new("a*bc").matches("abc."));
+    }
+
+    #[test]
+    fn test_modules_are_those_of_a_project_test_package() {
+        assert!(is_test_module("nova.tests.unit.virt.test_driver"));
+        assert!(is_test_module("neutron.tests.fullstack.resources.config"));
+        assert!(is_test_module("conftest"));
+        assert!(is_test_module("tools.test_helpers"));
+        assert!(!is_test_module(
+            "tests.taint.part3.volume_agent.volagent.connector"
+        ));
+        assert!(!is_test_module("nova.virt.libvirt.driver"));
     }
 
     #[test]

@@ -183,7 +183,12 @@ pub fn reachable_unresolved(models: &Models, files: &[ProjectFile]) -> Vec<Strin
 fn actives(models: &Models, files: &[ProjectFile]) -> Vec<Active> {
     files
         .iter()
-        .map(|f| models.active(|m| f.unit.imports_module(m)))
+        .map(|f| {
+            models.active_in(
+                |m| f.unit.imports_module(m),
+                crate::model::is_test_module(&f.module),
+            )
+        })
         .collect()
 }
 
@@ -348,8 +353,10 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
         .collect();
     returning.dedup();
     let unresolved = unresolved_calls(&project, &targets, &expand);
+    // Covered: where untrusted data is followed (functions followed for secrets only say
+    // nothing about what pattern rules for untrusted data guess).
     let covered = (0..count)
-        .filter(|&id| relevant[id])
+        .filter(|&id| expand[id] >= FOLLOW_ALL)
         .filter_map(|id| {
             let function = project.function(id);
             matches!(function.kind, FunctionKind::Function | FunctionKind::Method)
