@@ -238,14 +238,16 @@ fn sourced(models: &Models, project: &Project, active: &[Active]) -> Vec<u8> {
         .collect()
 }
 
-/// The unresolved calls of the functions whose calls are followed (`expand`).
+/// The unresolved calls of the functions whose calls are all followed (`expand`).
 fn unresolved_calls(
     project: &Project,
     targets: &[HashMap<(u32, u32), Target>],
     expand: &[u8],
 ) -> Vec<String> {
+    // Files are brought in for the calls of functions that follow untrusted data; functions
+    // followed for secrets only use what is loaded already.
     let mut unresolved: Vec<String> = (0..expand.len())
-        .filter(|&id| expand[id] > 0)
+        .filter(|&id| expand[id] >= FOLLOW_ALL)
         .flat_map(|id| {
             let mut names = Vec::new();
             project.function(id).cfg.for_each_call(&mut |call| {
