@@ -148,10 +148,16 @@ impl FileConfig {
             self.ignore.as_deref().unwrap_or_default(),
             Prefixes::All,
         )?;
-        let rules = all
+        let rules: Vec<&'static Rule> = all
             .into_iter()
             .filter(|r| selected.contains(r.info.id) && !ignored.contains(r.info.id))
             .collect();
+        // Sources whose data no selected taint rule reports are not followed at all.
+        let kinds = rules
+            .iter()
+            .filter_map(|r| r.hooks.taint)
+            .filter_map(|spec| secrev_taint::kinds::kind(spec.kind))
+            .fold(0, |set, kind| set | (1 << kind));
         let exclude = globs(self.exclude.as_deref().unwrap_or_default())?;
         let mut per_file_ignores = Vec::new();
         for (pattern, selectors) in self.per_file_ignores.unwrap_or_default() {
@@ -168,10 +174,14 @@ impl FileConfig {
             min_confidence: self.min_confidence.unwrap_or(Confidence::Low),
             respect_nosec: self.respect_nosec.unwrap_or(false),
             max_file_size: self.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-            models: Arc::new(load_models(
-                self.taint_models.as_deref().unwrap_or_default(),
-                config_path.as_deref(),
-            )?),
+            models: Arc::new({
+                let mut models = load_models(
+                    self.taint_models.as_deref().unwrap_or_default(),
+                    config_path.as_deref(),
+                )?;
+                models.restrict_to(kinds);
+                models
+            }),
             config_path,
         })
     }

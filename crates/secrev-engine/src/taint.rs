@@ -49,7 +49,8 @@ impl TaintFile {
         mut unit: Unit,
         settings: &Settings,
     ) -> TaintFile {
-        if settings.models.has_sources(&unit) {
+        let test = secrev_taint::is_test_module(&module_name(&shown));
+        if settings.models.has_sources_in(&unit, test) {
             // The taint analysis reads the control-flow graphs; the ops the rules read are
             // dropped to keep many files in memory at once.
             for function in &mut unit.functions {
@@ -334,6 +335,15 @@ impl<'i> Files<'i> {
         Some((input.shown.as_str(), index.resolve(&input.source, span)))
     }
 
+    /// The source text of a span.
+    fn text(&self, file: u32, span: ByteSpan) -> Option<String> {
+        let input = self.inputs.get(file as usize)?;
+        input
+            .source
+            .get(span.start as usize..span.end as usize)
+            .map(str::to_owned)
+    }
+
     fn line(&self, file: u32, line: u32) -> String {
         self.index(file as usize)
             .and_then(|(input, index)| index.line_text(&input.source, line))
@@ -356,8 +366,12 @@ fn to_finding(
         .iter()
         .any(|(globs, ids)| ids.contains(info.id) && globs.is_match(&input.shown));
     let local = hit.threat == Threat::Local;
+    let secret = hit.threat == Threat::Secret;
     let guessed = hit.flags & APPROXIMATE != 0;
     let confidence = match (local, guessed) {
+        // A secret is followed only along flows that keep its text; how sure the rule is
+        // that the name marks a secret is its own confidence.
+        _ if secret => info.confidence,
         (false, false) => Confidence::High,
         (true, true) => Confidence::Low,
         _ => Confidence::Medium,
@@ -400,10 +414,34 @@ fn to_finding(
         1 => " through 1 call".to_owned(),
         n => format!(" through {n} calls"),
     };
-    let message = format!(
-        "Data from {} ({whence}) reaches {} here{via}, so {}.",
-        hit.source, hit.site.what, spec.harm
-    );
+    // The secret as written where it is read (`conf.admin_password`), for the message and
+    // the fix.
+    let code = files
+        .text(hit.trace.steps()[0].file, hit.trace.steps()[0].span)
+        .filter(|code| !code.contains('\n') && code.len() <= 60)
+        // A parameter's span covers its default and annotation (`password=None`).
+        .map(|code| match code.split_once(['=', ':']) {
+            Some((name, _))
+                if !name.is_empty()
+                    && name.trim().chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                name.trim().to_owned()
+            }
+            _ => code,
+        });
+    let message = match &code {
+        Some(code) if secret => format!(
+            "`{code}`, {} ({whence}), reaches {} here{via}, so {}.",
+            hit.source, hit.site.what, spec.harm
+        ),
+        _ => format!(
+            "Data from {} ({whence}) reaches {} here{via}, so {}.",
+            hit.source, hit.site.what, spec.harm
+        ),
+    };
+    let fix = spec
+        .fix
+        .replace("{secret}", code.as_deref().unwrap_or("the secret"));
     let mut severity = info.severity;
     if local {
         // Whoever starts a command-line tool already runs code as that user.
@@ -424,10 +462,14 @@ fn to_finding(
         path: path.to_owned(),
         span,
         message,
-        fix: spec.fix.to_owned(),
+        fix,
         related: vec![RelatedLocation {
             span: origin.span,
-            message: "untrusted data enters here".to_owned(),
+            message: if secret {
+                "the secret is read here".to_owned()
+            } else {
+                "untrusted data enters here".to_owned()
+            },
         }]
         .into_iter()
         .filter(|r| origin.path == path && r.span != span)

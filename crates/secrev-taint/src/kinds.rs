@@ -20,7 +20,15 @@ pub const KINDS: &[&str] = &[
     "ssrf",
     "header-injection",
     "log-injection",
+    "cleartext-secret-logged",
+    "secret-in-error-response",
 ];
+
+/// The kinds that report *secret* data exposed (sources of threat `secret`): passwords, tokens
+/// and keys where they are revealed. Secret data reaches only these kinds, and untrusted data
+/// only the others: a password in a shell command is no injection, and a request parameter in a
+/// log is no leak of a secret.
+pub const EXPOSURE_KINDS: KindSet = (1 << 15) | (1 << 16);
 
 /// A set of sink kinds, one bit per kind.
 pub type KindSet = u32;
@@ -51,7 +59,29 @@ pub fn kind_set(names: &[String]) -> Result<KindSet, String> {
     Ok(set)
 }
 
+/// The kinds that report untrusted data (every kind but the exposure kinds).
+pub const INJECTION_KINDS: KindSet = ALL_KINDS & !EXPOSURE_KINDS;
+
 /// Whether `set` contains `kind`.
 pub fn has(set: KindSet, kind: Kind) -> bool {
     set & (1 << kind) != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposure_kinds_are_the_secret_kinds() {
+        assert_eq!(
+            EXPOSURE_KINDS,
+            kind_set(&[
+                "cleartext-secret-logged".to_owned(),
+                "secret-in-error-response".to_owned()
+            ])
+            .expect("known kinds")
+        );
+        assert_eq!(INJECTION_KINDS | EXPOSURE_KINDS, ALL_KINDS);
+        assert_eq!(INJECTION_KINDS & EXPOSURE_KINDS, 0);
+    }
 }

@@ -104,6 +104,32 @@ impl Label {
     fn key(&self) -> (&Origin, KindSet, u8) {
         (&self.origin, self.sanitized, self.flags)
     }
+
+    /// Whether the label names untrusted data (not a secret, not a parameter).
+    pub fn is_untrusted(&self) -> bool {
+        matches!(&self.origin, Origin::Source { threat, .. } if *threat != Threat::Secret)
+    }
+
+    /// Whether the label names a secret (a password, a token) rather than untrusted data.
+    pub fn is_secret(&self) -> bool {
+        matches!(
+            self.origin,
+            Origin::Source {
+                threat: Threat::Secret,
+                ..
+            }
+        )
+    }
+
+    /// The kinds this label can still reach: those of its threat (every kind for a parameter,
+    /// whose data is known only at the call) not sanitized for.
+    fn open_kinds(&self) -> KindSet {
+        let reachable = match &self.origin {
+            Origin::Source { threat, .. } => threat.kinds(),
+            Origin::Param(_) => crate::kinds::ALL_KINDS,
+        };
+        reachable & !self.sanitized
+    }
 }
 
 /// The taint of a value: empty when no untrusted data can reach it.
@@ -128,14 +154,18 @@ impl Taint {
     }
 
     /// Adds a label, keeping the labels ordered and distinct by origin, sanitization and flags.
+    /// Secret labels and the others are counted apart, so that following secrets never
+    /// crowds out what the injection kinds need.
     pub fn add(&mut self, label: Label) {
+        let secret = label.is_secret();
+        let same_class = || self.0.iter().filter(|l| l.is_secret() == secret).count();
         match self.0.binary_search_by(|l| l.key().cmp(&label.key())) {
             Ok(_) => {}
-            Err(at) if self.0.len() < MAX_LABELS => self.0.insert(at, label),
+            Err(at) if same_class() < MAX_LABELS => self.0.insert(at, label),
             // Full: prefer labels from real sources over parameter labels, which only matter
             // to callers.
             Err(_) => {
-                if matches!(label.origin, Origin::Source { .. }) {
+                if !secret && matches!(label.origin, Origin::Source { .. }) {
                     if let Some(at) = self
                         .0
                         .iter()
@@ -155,16 +185,38 @@ impl Taint {
         }
     }
 
-    /// The same labels, made safe for `kinds`; labels safe for every kind are dropped.
+    /// The same labels, made safe for `kinds`; labels safe for every kind they can reach are
+    /// dropped.
     pub fn sanitize(&self, kinds: KindSet) -> Taint {
         let mut out = Taint::clean();
         for label in &self.0 {
-            let sanitized = label.sanitized | kinds;
-            if sanitized != crate::kinds::ALL_KINDS {
-                out.add(Label {
-                    sanitized,
-                    ..label.clone()
-                });
+            let label = Label {
+                sanitized: label.sanitized | kinds,
+                ..label.clone()
+            };
+            if label.open_kinds() != 0 {
+                out.add(label);
+            }
+        }
+        out
+    }
+
+    /// The same labels, with those that are or may be secrets (secret sources, parameters)
+    /// made safe for `kinds` (a slice of a token shows only part of it); untrusted data is
+    /// unchanged.
+    pub fn sanitize_secrets(&self, kinds: KindSet) -> Taint {
+        let mut out = Taint::clean();
+        for label in &self.0 {
+            if !label.is_secret() && !matches!(label.origin, Origin::Param(_)) {
+                out.add(label.clone());
+                continue;
+            }
+            let label = Label {
+                sanitized: label.sanitized | kinds,
+                ..label.clone()
+            };
+            if label.open_kinds() != 0 {
+                out.add(label);
             }
         }
         out

@@ -17,7 +17,7 @@ mod state;
 
 pub use analysis::{Hit, Site};
 pub use label::{Step, Trace, APPROXIMATE};
-pub use model::{Models, Threat};
+pub use model::{is_test_module, Models, Threat};
 pub use project::{reachable_unresolved, ProjectFile};
 
 /// What the analysis of a project found.

@@ -16,7 +16,25 @@ pub enum Threat {
     Remote,
     /// Whoever starts the program: arguments, environment, standard input.
     Local,
+    /// Not untrusted but confidential: passwords, tokens, keys. Such data reaches only the
+    /// exposure kinds (a log, an error returned to a client), and untrusted data never does.
+    Secret,
 }
+
+impl Threat {
+    /// The sink kinds data of this threat can reach.
+    pub fn kinds(self) -> KindSet {
+        match self {
+            Threat::Secret => kinds::EXPOSURE_KINDS,
+            Threat::Remote | Threat::Local => kinds::INJECTION_KINDS,
+        }
+    }
+}
+
+/// A function reads untrusted data (see [`Models::function_sources`]).
+pub const UNTRUSTED: u8 = 1;
+/// A function reads a secret.
+pub const SECRET: u8 = 2;
 
 /// The model files shipped with secrev, by name.
 const BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/models.rs"));
@@ -57,6 +75,9 @@ struct SourceRow {
     call: Option<String>,
     method: Option<String>,
     path: Option<String>,
+    attribute: Option<String>,
+    key: Option<String>,
+    parameter: Option<String>,
     threat: Threat,
     label: String,
 }
@@ -141,6 +162,8 @@ struct PropagatorRow {
     from: Flow,
     #[serde(default)]
     marks: Vec<String>,
+    #[serde(default)]
+    threats: Vec<Threat>,
 }
 
 /// Which inputs of a call its result carries.
@@ -178,6 +201,15 @@ impl Glob {
         self.pieces.len() == 1
     }
 
+    /// Whether `text` matches, ignoring ASCII case (the pattern is written in lowercase).
+    fn matches_ignoring_case(&self, text: &str) -> bool {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.matches(&text.to_ascii_lowercase())
+        } else {
+            self.matches(text)
+        }
+    }
+
     /// Whether `text` matches the whole pattern.
     pub fn matches(&self, text: &str) -> bool {
         let [first, middle @ .., last] = self.pieces.as_slice() else {
@@ -209,7 +241,8 @@ pub struct Condition {
 #[derive(Debug, Clone)]
 pub enum Callee {
     Name(Glob),
-    Method(String),
+    /// A method name, or a glob over method names (`*mask*`).
+    Method(Glob),
 }
 
 /// A row's place in the model files: which file it came from, for `when-imports`.
@@ -291,6 +324,18 @@ pub struct Propagator {
     pub callee: Callee,
     pub from: Flow,
     pub normalizes: bool,
+    /// The row applies only to data of these threats (empty: to all data). Such rows say where
+    /// a call that no other row describes hands on data it would otherwise only be guessed to.
+    pub threats: Vec<Threat>,
+}
+
+/// A source matched against a name: the trailing attribute names of a path read from any
+/// object (`attribute`), a constant subscript or `get` key (`key`), or a parameter name.
+#[derive(Debug, Clone)]
+pub struct NamedSource {
+    /// Dot-separated globs matched, lowercase, against as many trailing attribute names.
+    pattern: Vec<Glob>,
+    pub source: Source,
 }
 
 /// Every row of every model file, indexed for the lookups the engine makes.
@@ -308,6 +353,16 @@ pub struct Models {
     methods: HashMap<String, Source>,
     /// `path` sources by path as written.
     paths: HashMap<String, Source>,
+    /// `attribute` sources: the trailing attribute names of any path read.
+    attributes: Vec<NamedSource>,
+    /// `key` sources: constant keys of subscripts and `get`/`pop` lookups.
+    keys: Vec<NamedSource>,
+    /// `parameter` sources: parameters by name.
+    parameters: Vec<NamedSource>,
+    /// The last four letters every name an `attribute` / `key` source matches ends with: most
+    /// names end otherwise, and one lookup settles them.
+    attribute_tails: std::collections::HashSet<[u8; 4]>,
+    key_tails: std::collections::HashSet<[u8; 4]>,
     pub handlers: Vec<Handler>,
     sinks: Vec<Sink>,
     sanitizers: Vec<Sanitizer>,
@@ -322,6 +377,8 @@ pub struct Active {
     files: Vec<bool>,
     /// Whether any `path` source applies: most files have none, and then paths need no lookup.
     paths: bool,
+    /// Whether secret sources apply: not in test code, whose passwords and tokens are fixtures.
+    secrets: bool,
 }
 
 impl Active {
@@ -331,6 +388,27 @@ impl Active {
             .copied()
             .unwrap_or(false)
     }
+
+    /// Whether a source applies here.
+    pub fn allows_source(&self, source: &Source) -> bool {
+        self.allows(source.gate) && (self.secrets || source.threat != Threat::Secret)
+    }
+}
+
+/// Whether a dotted module name is test code whose secrets are fixtures: a `test_*` /
+/// `*_test` / `conftest` module, or a module of a `tests` (`test`, `testing`) package inside
+/// a project package (`nova.tests.unit.virt`, `neutron.tests.fullstack.resources`). A top-level
+/// `tests` directory of other material (a labelled corpus, sample services) is not.
+pub fn is_test_module(module: &str) -> bool {
+    let names: Vec<&str> = module.split('.').collect();
+    let last = names.last().copied().unwrap_or(module);
+    last.starts_with("test_")
+        || last.ends_with("_test")
+        || last == "conftest"
+        || names
+            .iter()
+            .skip(1)
+            .any(|n| matches!(*n, "tests" | "test" | "testing"))
 }
 
 impl Models {
@@ -366,6 +444,42 @@ impl Models {
                 threat: row.threat,
                 label: Arc::from(row.label.as_str()),
             };
+            let named = |pattern: &str| NamedSource {
+                pattern: pattern
+                    .split('.')
+                    .map(|p| Glob::new(&p.to_ascii_lowercase()))
+                    .collect(),
+                source: source.clone(),
+            };
+            match (row.attribute, row.key, row.parameter) {
+                (Some(a), None, None) => {
+                    let source = named(&a);
+                    self.attribute_tails.insert(tail(&source).ok_or_else(|| {
+                        err(format!("attribute `{a}` must end with four letters, not `*`"))
+                    })?);
+                    self.attributes.push(source);
+                    continue;
+                }
+                (None, Some(k), None) => {
+                    let source = named(&k);
+                    self.key_tails.insert(tail(&source).ok_or_else(|| {
+                        err(format!("key `{k}` must end with four letters, not `*`"))
+                    })?);
+                    self.keys.push(source);
+                    continue;
+                }
+                (None, None, Some(p)) => {
+                    self.parameters.push(named(&p));
+                    continue;
+                }
+                (None, None, None) => {}
+                _ => {
+                    return Err(err(format!(
+                        "source `{}` needs exactly one of reference, call, method, path, attribute, key, parameter",
+                        row.label
+                    )))
+                }
+            }
             match (row.reference, row.call, row.method, row.path) {
                 (Some(r), None, None, None) => {
                     let root = r.split(['.', '(', '[']).next().unwrap_or(&r).to_owned();
@@ -381,7 +495,7 @@ impl Models {
                 }
                 _ => {
                     return Err(err(format!(
-                        "source `{}` needs exactly one of reference, call, method, path",
+                        "source `{}` needs exactly one of reference, call, method, path, attribute, key, parameter",
                         row.label
                     )))
                 }
@@ -476,6 +590,7 @@ impl Models {
                 callee,
                 from: row.from,
                 normalizes: row.marks.iter().any(|m| m == "normalized"),
+                threats: row.threats,
             });
         }
         self.exits
@@ -483,8 +598,33 @@ impl Models {
         Ok(())
     }
 
+    /// Keeps only the sources and handlers whose data can reach one of `kinds` (the kinds the
+    /// selected rules report): a scan that reports no exposure kind follows no secret, and one
+    /// that reports only exposure kinds follows no untrusted data.
+    pub fn restrict_to(&mut self, kinds: KindSet) {
+        let keep = |source: &Source| source.threat.kinds() & kinds != 0;
+        self.references.retain(|_, s| keep(s));
+        self.reference_roots = self
+            .references
+            .keys()
+            .map(|r| r.split(['.', '(', '[']).next().unwrap_or(r).to_owned())
+            .collect();
+        self.calls.retain(|(_, s)| keep(s));
+        self.methods.retain(|_, s| keep(s));
+        self.paths.retain(|_, s| keep(s));
+        self.attributes.retain(|s| keep(&s.source));
+        self.keys.retain(|s| keep(&s.source));
+        self.parameters.retain(|s| keep(&s.source));
+        self.handlers.retain(|h| keep(&h.source));
+    }
+
     /// Which files' rows apply to a file with these imports.
     pub fn active(&self, imports_module: impl Fn(&str) -> bool) -> Active {
+        self.active_in(imports_module, false)
+    }
+
+    /// Which rows apply to a file with these imports, in test code or not.
+    pub fn active_in(&self, imports_module: impl Fn(&str) -> bool, test: bool) -> Active {
         let files: Vec<bool> = self
             .gates
             .iter()
@@ -494,7 +634,11 @@ impl Models {
             .paths
             .values()
             .any(|s| files.get(usize::from(s.gate.0)).copied().unwrap_or(false));
-        Active { files, paths }
+        Active {
+            files,
+            paths,
+            secrets: !test,
+        }
     }
 
     /// The `reference` source that a qualified name is, or is read from
@@ -511,7 +655,7 @@ impl Models {
             if let Some(source) = self
                 .references
                 .get(prefix)
-                .filter(|s| active.allows(s.gate))
+                .filter(|s| active.allows_source(s))
             {
                 return Some(source);
             }
@@ -530,14 +674,14 @@ impl Models {
             if let Some((_, source)) = self
                 .calls
                 .iter()
-                .find(|(glob, s)| active.allows(s.gate) && glob.matches(qualname))
+                .find(|(glob, s)| active.allows_source(s) && glob.matches(qualname))
             {
                 return Some(source);
             }
         }
         method
             .and_then(|m| self.methods.get(m))
-            .filter(|s| active.allows(s.gate))
+            .filter(|s| active.allows_source(s))
     }
 
     /// The `path` source this attribute path is or is read from (`self.rfile.read`).
@@ -548,7 +692,7 @@ impl Models {
         let mut end = path.len();
         loop {
             let prefix = &path[..end];
-            if let Some(source) = self.paths.get(prefix).filter(|s| active.allows(s.gate)) {
+            if let Some(source) = self.paths.get(prefix).filter(|s| active.allows_source(s)) {
                 return Some(source);
             }
             end = prefix.rfind(['.', '['])?;
@@ -587,9 +731,61 @@ impl Models {
         method: Option<&str>,
         active: &Active,
     ) -> Option<&Propagator> {
-        self.propagators
+        self.propagators.iter().find(|p| {
+            p.threats.is_empty() && active.allows(p.gate) && p.callee.matches(qualname, method)
+        })
+    }
+
+    /// The row that says a call hands on data of some threats only (`str(password)`).
+    pub fn threat_propagator_for(
+        &self,
+        qualname: &str,
+        method: Option<&str>,
+        active: &Active,
+    ) -> Option<&Propagator> {
+        self.propagators.iter().find(|p| {
+            !p.threats.is_empty() && active.allows(p.gate) && p.callee.matches(qualname, method)
+        })
+    }
+
+    /// The `attribute` source an attribute path read is (`conf.admin_password`,
+    /// `context.auth_token`); a bare name is never one.
+    pub fn attribute_source(&self, path: &str, active: &Active) -> Option<&Source> {
+        if self.attributes.is_empty()
+            || !active.secrets
+            || !path.contains('.')
+            || path.contains('[')
+        {
+            return None;
+        }
+        let last = path.rsplit('.').next().unwrap_or(path);
+        if !could_name(&self.attribute_tails, last) {
+            return None;
+        }
+        named_source(&self.attributes, path, active, true)
+    }
+
+    /// The `key` source a constant subscript or lookup key is (`body['password']`).
+    pub fn key_source(&self, key: &str, active: &Active) -> Option<&Source> {
+        if self.keys.is_empty() || !active.secrets || !could_name(&self.key_tails, key) {
+            return None;
+        }
+        self.keys
             .iter()
-            .find(|p| active.allows(p.gate) && p.callee.matches(qualname, method))
+            .find(|s| {
+                active.allows_source(&s.source)
+                    && s.pattern.len() == 1
+                    && s.pattern[0].matches_ignoring_case(key)
+            })
+            .map(|s| &s.source)
+    }
+
+    /// The `parameter` source a parameter is, by its name.
+    pub fn parameter_source(&self, name: &str, active: &Active) -> Option<&Source> {
+        if self.parameters.is_empty() || !active.secrets {
+            return None;
+        }
+        named_source(&self.parameters, name, active, false)
     }
 
     /// The handlers a function is, each with whether it was recognised by its decorator (then
@@ -629,37 +825,136 @@ impl Models {
     /// files they call into and the files that call functions returning their data can take
     /// part in a finding.
     pub fn has_sources(&self, unit: &secrev_ir::Unit) -> bool {
-        let active = self.active(|m| unit.imports_module(m));
+        self.has_sources_in(unit, false)
+    }
+
+    /// [`Models::has_sources`] for a file in test code or not.
+    pub fn has_sources_in(&self, unit: &secrev_ir::Unit, test: bool) -> bool {
+        let active = self.active_in(|m| unit.imports_module(m), test);
         unit.functions
             .iter()
-            .any(|function| self.function_has_sources(function, &active))
+            .any(|function| self.function_sources(function, &active) != 0)
+    }
+
+    /// What a function reads: `UNTRUSTED` when it reads an untrusted source or is a request
+    /// handler, plus `SECRET` when it reads a secret.
+    pub fn function_sources(&self, function: &secrev_ir::Function, active: &Active) -> u8 {
+        let mut found = 0;
+        let mut class = |source: Option<&Source>| {
+            if let Some(source) = source {
+                found |= if source.threat == Threat::Secret {
+                    SECRET
+                } else {
+                    UNTRUSTED
+                };
+            }
+            found == UNTRUSTED | SECRET
+        };
+        for (handler, _) in self.handlers_of(function, active) {
+            class(Some(&handler.source));
+        }
+        for param in &function.params {
+            class(self.parameter_source(&param.name, active));
+        }
+        function
+            .cfg
+            .any_value(&mut |value| self.value_sources(value, active, &mut class));
+        found
+    }
+
+    /// Feeds `class` the sources a value reads at its top (not inside its parts); true stops.
+    fn value_sources(
+        &self,
+        value: &secrev_ir::Value,
+        active: &Active,
+        class: &mut impl FnMut(Option<&Source>) -> bool,
+    ) -> bool {
+        use secrev_ir::ValueKind;
+        let key = |value: Option<&secrev_ir::Value>| {
+            value
+                .and_then(secrev_ir::Value::as_str)
+                .and_then(|k| self.key_source(k, active))
+        };
+        match &value.kind {
+            ValueKind::Ref { path, qualname, .. } => {
+                class(
+                    qualname
+                        .as_deref()
+                        .and_then(|q| self.reference_source(q, active)),
+                ) || class(self.path_source(path, active))
+                    || class(self.attribute_source(path, active))
+            }
+            ValueKind::Call(call) => {
+                let qualname = call.qualname();
+                let method = call.callee.method.as_deref();
+                class(self.call_source(qualname, method, active))
+                    || (!qualname.is_empty() && class(self.reference_source(qualname, active)))
+                    || (matches!(method, Some("get" | "pop")) && class(key(call.args.first())))
+            }
+            ValueKind::Operation { op: "[]", operands } => class(key(operands.get(1))),
+            _ => false,
+        }
     }
 
     /// Whether a function reads a source or is a request handler.
     pub fn function_has_sources(&self, function: &secrev_ir::Function, active: &Active) -> bool {
-        !self.handlers_of(function, active).is_empty()
-            || function.cfg.any_value(&mut |value| match &value.kind {
-                secrev_ir::ValueKind::Ref { path, qualname, .. } => {
-                    qualname
-                        .as_deref()
-                        .is_some_and(|q| self.reference_source(q, active).is_some())
-                        || self.path_source(path, active).is_some()
-                }
-                secrev_ir::ValueKind::Call(call) => {
-                    let qualname = call.qualname();
-                    let method = call.callee.method.as_deref();
-                    self.call_source(qualname, method, active).is_some()
-                        || (!qualname.is_empty()
-                            && self.reference_source(qualname, active).is_some())
-                }
-                _ => false,
-            })
+        self.function_sources(function, active) != 0
     }
 
     /// Whether a call to this qualified name never returns.
     pub fn is_exit(&self, qualname: &str) -> bool {
         !qualname.is_empty() && self.exits.iter().any(|glob| glob.matches(qualname))
     }
+}
+
+/// The last four bytes, lowercase, that every name a source's pattern matches ends with; `None`
+/// when the pattern ends with `*`.
+fn tail(source: &NamedSource) -> Option<[u8; 4]> {
+    let last = source.pattern.last()?.pieces.last()?.as_bytes();
+    let at = last.len().checked_sub(4)?;
+    last[at..].try_into().ok()
+}
+
+/// Whether `name` ends with one of `tails` (ignoring ASCII case).
+fn could_name(tails: &std::collections::HashSet<[u8; 4]>, name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let Some(at) = bytes.len().checked_sub(4) else {
+        return false;
+    };
+    let mut end = [0u8; 4];
+    for (i, b) in bytes[at..].iter().enumerate() {
+        end[i] = b.to_ascii_lowercase();
+    }
+    tails.contains(&end)
+}
+
+/// The first of `sources` whose pattern matches the trailing dot-separated names of `path`;
+/// with `qualified`, the path must have at least one name before them (an object's attribute,
+/// not a variable).
+fn named_source<'m>(
+    sources: &'m [NamedSource],
+    path: &str,
+    active: &Active,
+    qualified: bool,
+) -> Option<&'m Source> {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    sources
+        .iter()
+        .find(|s| {
+            let n = s.pattern.len();
+            // The last name settles most paths without walking the others.
+            if !s.pattern[n - 1].matches_ignoring_case(last) || !active.allows_source(&s.source) {
+                return false;
+            }
+            let mut names = path.rsplit('.');
+            let matched = s.pattern.iter().rev().all(|glob| {
+                names
+                    .next()
+                    .is_some_and(|name| glob.matches_ignoring_case(name))
+            });
+            matched && (!qualified || names.next().is_some())
+        })
+        .map(|s| &s.source)
 }
 
 impl Callee {
@@ -669,7 +964,7 @@ impl Callee {
     pub fn matches(&self, qualname: &str, method: Option<&str>) -> bool {
         match self {
             Callee::Name(glob) => !qualname.is_empty() && glob.matches(qualname),
-            Callee::Method(name) => method == Some(name.as_str()),
+            Callee::Method(glob) => method.is_some_and(|m| glob.matches(m)),
         }
     }
 
@@ -682,8 +977,8 @@ impl Callee {
 fn callee_of(callee: Option<String>, method: Option<String>) -> Callee {
     match (callee, method) {
         (Some(c), _) => Callee::Name(Glob::new(&c)),
-        (None, Some(m)) => Callee::Method(m),
-        (None, None) => Callee::Method(String::new()),
+        (None, Some(m)) => Callee::Method(Glob::new(&m)),
+        (None, None) => Callee::Method(Glob::new("")),
     }
 }
 
@@ -713,6 +1008,18 @@ mod tests {
         assert!(!Glob::new("flask.abort").matches("flask.aborts"));
         assert!(Glob::new("a*b*c").matches("abc"));
         assert!(!Glob::new("a*bc").matches("abc."));
+    }
+
+    #[test]
+    fn test_modules_are_those_of_a_project_test_package() {
+        assert!(is_test_module("nova.tests.unit.virt.test_driver"));
+        assert!(is_test_module("neutron.tests.fullstack.resources.config"));
+        assert!(is_test_module("conftest"));
+        assert!(is_test_module("tools.test_helpers"));
+        assert!(!is_test_module(
+            "tests.taint.part3.volume_agent.volagent.connector"
+        ));
+        assert!(!is_test_module("nova.virt.libvirt.driver"));
     }
 
     #[test]

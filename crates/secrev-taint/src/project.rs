@@ -173,16 +173,22 @@ pub fn reachable_unresolved(models: &Models, files: &[ProjectFile]) -> Vec<Strin
     let project = Project::new(files);
     let active = actives(models, files);
     let targets = resolve_all(&project);
-    let mut relevant = sourced(models, &project, &active);
+    let mut expand = sourced(models, &project, &active);
+    let mut relevant: Vec<bool> = expand.iter().map(|&e| e > 0).collect();
     let mut frontier: Vec<usize> = (0..relevant.len()).filter(|&id| relevant[id]).collect();
-    add_callees(&mut frontier, &mut relevant, &targets);
-    unresolved_calls(&project, &targets, &relevant)
+    add_callees(&mut frontier, &mut relevant, &mut expand, &targets);
+    unresolved_calls(&project, &targets, &expand)
 }
 
 fn actives(models: &Models, files: &[ProjectFile]) -> Vec<Active> {
     files
         .iter()
-        .map(|f| models.active(|m| f.unit.imports_module(m)))
+        .map(|f| {
+            models.active_in(
+                |m| f.unit.imports_module(m),
+                crate::model::is_test_module(&f.module),
+            )
+        })
         .collect()
 }
 
@@ -204,24 +210,44 @@ fn resolve_all(project: &Project) -> Vec<HashMap<(u32, u32), Target>> {
         .collect()
 }
 
-/// Which functions read a source or handle requests.
-fn sourced(models: &Models, project: &Project, active: &[Active]) -> Vec<bool> {
+/// How far calls are followed from a function that reads untrusted data: every function it
+/// calls, transitively.
+const FOLLOW_ALL: u8 = 2;
+/// How far calls are followed from a function that reads only secrets: the functions it calls
+/// directly. A secret handed down a chain of calls before it is logged is rare, and following
+/// every call of the many functions that touch a password would cost more than the analysis of
+/// untrusted data itself.
+const FOLLOW_ONE: u8 = 1;
+
+/// For each function, how far its calls are followed: `FOLLOW_ALL` when it reads untrusted
+/// data or handles requests, `FOLLOW_ONE` when it reads only secrets, 0 when it reads no source.
+fn sourced(models: &Models, project: &Project, active: &[Active]) -> Vec<u8> {
     (0..project.functions.len())
         .into_par_iter()
         .map(|id| {
             let at = project.functions[id];
-            models.function_has_sources(project.function(id), &active[at.file as usize])
+            let found = models.function_sources(project.function(id), &active[at.file as usize]);
+            if found & crate::model::UNTRUSTED != 0 {
+                FOLLOW_ALL
+            } else if found != 0 {
+                FOLLOW_ONE
+            } else {
+                0
+            }
         })
         .collect()
 }
 
+/// The unresolved calls of the functions whose calls are all followed (`expand`).
 fn unresolved_calls(
     project: &Project,
     targets: &[HashMap<(u32, u32), Target>],
-    relevant: &[bool],
+    expand: &[u8],
 ) -> Vec<String> {
-    let mut unresolved: Vec<String> = (0..relevant.len())
-        .filter(|&id| relevant[id])
+    // Files are brought in for the calls of functions that follow untrusted data; functions
+    // followed for secrets only use what is loaded already.
+    let mut unresolved: Vec<String> = (0..expand.len())
+        .filter(|&id| expand[id] >= FOLLOW_ALL)
         .flat_map(|id| {
             let mut names = Vec::new();
             project.function(id).cfg.for_each_call(&mut |call| {
@@ -284,11 +310,12 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
 
     // Only functions that can see source data need analysing: those that read a source, what
     // they call (transitively), and the callers of functions that return source data.
-    let mut relevant = sourced(models, &project, &active);
+    let mut expand = sourced(models, &project, &active);
+    let mut relevant: Vec<bool> = expand.iter().map(|&e| e > 0).collect();
     let mut analysed = vec![false; count];
     let mut frontier: Vec<usize> = (0..count).filter(|&id| relevant[id]).collect();
     for _ in 0..MAX_ROUNDS {
-        add_callees(&mut frontier, &mut relevant, &targets);
+        add_callees(&mut frontier, &mut relevant, &mut expand, &targets);
         if frontier.is_empty() {
             break;
         }
@@ -302,12 +329,19 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
             &mut analysed,
         );
         // Callers of functions that now return source data see it too.
-        let mut next: Vec<usize> = frontier
-            .iter()
-            .filter(|&&id| returns_source(&summaries[id], false))
-            .flat_map(|&id| callers[id].iter().copied())
-            .filter(|&caller| !relevant[caller])
-            .collect();
+        let mut next: Vec<usize> = Vec::new();
+        for &id in &frontier {
+            let level = returned_level(&summaries[id]);
+            if level == 0 {
+                continue;
+            }
+            for &caller in &callers[id] {
+                if !relevant[caller] || expand[caller] < level {
+                    expand[caller] = expand[caller].max(level);
+                    next.push(caller);
+                }
+            }
+        }
         next.sort_unstable();
         next.dedup();
         for &id in &next {
@@ -320,9 +354,11 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
         .map(|id| project.functions[id].file as usize)
         .collect();
     returning.dedup();
-    let unresolved = unresolved_calls(&project, &targets, &relevant);
+    let unresolved = unresolved_calls(&project, &targets, &expand);
+    // Covered: where untrusted data is followed (functions followed for secrets only say
+    // nothing about what pattern rules for untrusted data guess).
     let covered = (0..count)
-        .filter(|&id| relevant[id])
+        .filter(|&id| expand[id] >= FOLLOW_ALL)
         .filter_map(|id| {
             let function = project.function(id);
             matches!(function.kind, FunctionKind::Function | FunctionKind::Method)
@@ -339,20 +375,32 @@ pub fn analyze_project(models: &Models, files: &[ProjectFile]) -> Found {
 
 type Run<'r> = dyn Fn(&[usize], &[Option<Arc<Summary>>]) -> Vec<(usize, analysis::Outcome)> + 'r;
 
-/// Adds to `frontier` (and marks relevant) every function its functions call, transitively.
+/// Adds to `frontier` (and marks relevant) every function its functions call: transitively
+/// from functions whose calls are all followed, one call deep from the others (`expand`).
 fn add_callees(
     frontier: &mut Vec<usize>,
     relevant: &mut [bool],
+    expand: &mut [u8],
     targets: &[HashMap<(u32, u32), Target>],
 ) {
     let mut at = 0;
     while at < frontier.len() {
         let id = frontier[at];
         at += 1;
+        if expand[id] == 0 {
+            continue;
+        }
+        let level = if expand[id] >= FOLLOW_ALL {
+            FOLLOW_ALL
+        } else {
+            0
+        };
         for target in targets[id].values() {
-            if !relevant[target.function] {
-                relevant[target.function] = true;
-                frontier.push(target.function);
+            let callee = target.function;
+            if !relevant[callee] || expand[callee] < level {
+                relevant[callee] = true;
+                expand[callee] = expand[callee].max(level);
+                frontier.push(callee);
             }
         }
     }
@@ -419,6 +467,23 @@ fn returns_source(summary: &Option<Arc<Summary>>, remote_only: bool) -> bool {
             crate::label::Origin::Param(_) => false,
         })
     })
+}
+
+/// How far the callers of a function are followed for what it returns: all their calls when
+/// it returns untrusted data, one call deep when it returns only secrets, not at all otherwise.
+fn returned_level(summary: &Option<Arc<Summary>>) -> u8 {
+    let Some(summary) = summary else { return 0 };
+    let mut level = 0;
+    for label in summary.returns.labels() {
+        if let crate::label::Origin::Source { threat, .. } = &label.origin {
+            level = level.max(if *threat == crate::model::Threat::Secret {
+                FOLLOW_ONE
+            } else {
+                FOLLOW_ALL
+            });
+        }
+    }
+    level
 }
 
 /// Records an analysis outcome; true when the function's summary changed.

@@ -268,3 +268,23 @@ def scheduled():
 ";
     assert_eq!(one(src), [("command-injection", 10)]);
 }
+
+#[test]
+fn secrets_reach_only_the_exposure_kinds() {
+    let src = "\
+import getpass
+import logging
+import subprocess
+import sys
+
+def main():
+    pw = getpass.getpass()
+    logging.info('pw %s', pw)
+    subprocess.run('echo ' + pw, shell=True)
+    logging.info('arg %s', sys.argv[1])
+";
+    assert_eq!(
+        one(src),
+        [("cleartext-secret-logged", 8), ("log-injection", 10)]
+    );
+}

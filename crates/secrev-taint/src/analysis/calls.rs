@@ -42,7 +42,19 @@ impl Analysis<'_, '_> {
                 }
             }
         }
-        self.call_result(state, call, &inputs, target, qualname, method)
+        let mut result = self.call_result(state, call, &inputs, target, qualname, method);
+        // `body.get("password")`: a lookup under a key that names a secret.
+        if let (Some("get" | "pop"), Some(_)) = (method, &call.callee.receiver) {
+            if let Some(source) = call
+                .args
+                .first()
+                .and_then(Value::as_str)
+                .and_then(|key| self.inputs.models.key_source(key, self.inputs.active))
+            {
+                result.union(&self.source_label(source, call.span));
+            }
+        }
+        result
     }
 
     pub(super) fn call_result(
@@ -76,14 +88,46 @@ impl Analysis<'_, '_> {
                 }
             }
         }
-        let mut sanitizers = models
+        let kinds = models
             .sanitizers_for(qualname, method, active)
             .filter(|s| s.when.as_ref().is_none_or(|c| condition_holds(c, call)))
-            .peekable();
-        if sanitizers.peek().is_some() {
-            let kinds = sanitizers.fold(0, |acc, s| acc | s.kinds);
+            .fold(0, |acc, s| acc | s.kinds);
+        // A function of this file called by name (`_mask(token)`) has no qualified name; the
+        // masking rows match its name, for the secrets only.
+        let kinds = match (kinds, &call.callee.receiver) {
+            (0, None) if qualname.is_empty() => {
+                models
+                    .sanitizers_for(&call.callee.text, None, active)
+                    .fold(0, |acc, s| acc | s.kinds)
+                    & kinds::EXPOSURE_KINDS
+            }
+            _ => kinds,
+        };
+        if kinds & !kinds::EXPOSURE_KINDS != 0 {
             return inputs.all().sanitize(kinds);
         }
+        let taint = self.described_result(call, inputs, target, qualname, method);
+        // Masking (`mask_password`, a project's `redact`) hides secrets only: for other data the
+        // call is whatever else describes it.
+        if kinds != 0 {
+            taint.sanitize(kinds)
+        } else {
+            taint
+        }
+    }
+
+    /// The result of a call that is no source and no sanitizer for the injection kinds: what a
+    /// propagator, the callee's summary or the default for unknown calls makes of its inputs.
+    fn described_result(
+        &mut self,
+        call: &Call,
+        inputs: &CallTaint,
+        target: Option<Target>,
+        qualname: &str,
+        method: Option<&str>,
+    ) -> Taint {
+        let models = self.inputs.models;
+        let active = self.inputs.active;
         if let Some(propagator) = models.propagator_for(qualname, method, active) {
             let taint = match propagator.from {
                 Flow::Arguments => inputs.all_arguments(),
@@ -110,8 +154,38 @@ impl Analysis<'_, '_> {
         }
         // A call nothing describes: a method of tainted data returns tainted data
         // (`name.strip()`); any other call probably passes its arguments on.
-        let mut taint = inputs.receiver.clone();
-        taint.union(&inputs.all_arguments().flagged(APPROXIMATE));
+        // Secrets pass on only where the models say they surely do: a method of a value
+        // holding one (`items.items()`) is as much a guess as any argument.
+        let mut taint = Taint::clean();
+        for label in inputs.receiver.labels() {
+            if label.is_secret() {
+                taint.add(Label {
+                    flags: label.flags | APPROXIMATE,
+                    ..label.clone()
+                });
+            } else {
+                taint.add(label.clone());
+            }
+        }
+        let arguments = inputs.all_arguments();
+        taint.union(&arguments.flagged(APPROXIMATE));
+        // Rows for some threats only (`str(password)` is the password): their data surely
+        // passes on.
+        if let Some(row) = models.threat_propagator_for(qualname, method, active) {
+            let kept = match row.from {
+                Flow::Arguments => arguments,
+                Flow::Receiver => inputs.receiver.clone(),
+                Flow::All => inputs.all(),
+                Flow::Nothing => Taint::clean(),
+            };
+            for label in kept.labels() {
+                if let Origin::Source { threat, .. } = &label.origin {
+                    if row.threats.contains(threat) {
+                        taint.add(label.clone());
+                    }
+                }
+            }
+        }
         taint
     }
 
@@ -148,7 +222,7 @@ impl Analysis<'_, '_> {
                     for arg in argument(param).labels() {
                         result.add(Label {
                             origin: arg.origin.clone(),
-                            sanitized: arg.sanitized | label.sanitized,
+                            sanitized: arg.sanitized | for_label(arg, label.sanitized),
                             flags: arg.flags | label.flags,
                             trace: Trace::concat(
                                 &Trace::then(&arg.trace, step.clone()),
@@ -302,6 +376,11 @@ impl Analysis<'_, '_> {
 
     pub(super) fn record(&mut self, kind: Kind, site: &Site, label: Label) {
         match label.origin {
+            // Untrusted data reaches only the injection kinds and secrets only the exposure
+            // kinds; a secret is reported only along flows that surely keep its text.
+            Origin::Source { threat, .. }
+                if !kinds::has(threat.kinds(), kind)
+                    || (threat == Threat::Secret && label.flags & APPROXIMATE != 0) => {}
             Origin::Source {
                 threat,
                 label: source,
@@ -322,6 +401,16 @@ impl Analysis<'_, '_> {
                 site: site.clone(),
             }),
         }
+    }
+}
+
+/// What a callee's sanitization means for an argument's label: untrusted data keeps none of
+/// the exposure kinds' (they never concern it), so its labels stay what they were.
+fn for_label(arg: &Label, sanitized: KindSet) -> KindSet {
+    if arg.is_untrusted() {
+        sanitized & !kinds::EXPOSURE_KINDS
+    } else {
+        sanitized
     }
 }
 

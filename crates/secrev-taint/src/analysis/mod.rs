@@ -3,7 +3,7 @@
 
 use crate::kinds::{self, Kind, KindSet, ALL_KINDS};
 use crate::label::{Label, Origin, Step, Taint, Trace, APPROXIMATE, NORMALIZED};
-use crate::model::{Active, Checks, Condition, Flow, Models, SinkTarget, Source};
+use crate::model::{Active, Checks, Condition, Flow, Models, SinkTarget, Source, Threat};
 use crate::state::State;
 use compact_str::format_compact;
 use secrev_core::ByteSpan;
@@ -152,7 +152,13 @@ pub fn analyze(inputs: &Inputs) -> Outcome {
     param_sinks.dedup_by(|a, b| {
         (a.param, a.kind, a.sanitized, &a.site) == (b.param, b.kind, b.sanitized, &b.site)
     });
-    param_sinks.truncate(MAX_PARAM_SINKS);
+    // The limit holds for the injection and the exposure kinds apart.
+    let mut kept = [0usize; 2];
+    param_sinks.retain(|sink| {
+        let class = usize::from(kinds::has(kinds::EXPOSURE_KINDS, sink.kind));
+        kept[class] += 1;
+        kept[class] <= MAX_PARAM_SINKS
+    });
     Outcome {
         summary: Summary {
             params: inputs
@@ -250,6 +256,17 @@ impl Analysis<'_, '_> {
                     }
                     _ => {}
                 }
+            }
+        }
+        // Parameters named like a secret (`password`) carry one, whatever else they carry.
+        for (i, param) in function.params.iter().enumerate() {
+            if method && i == 0 {
+                continue;
+            }
+            if let Some(source) = models.parameter_source(&param.name, self.inputs.active) {
+                let mut taint = state.get_exact(&param.name).cloned().unwrap_or_default();
+                taint.union(&self.source_label(source, param.span));
+                state.set(&param.name, taint, false);
             }
         }
         state

@@ -21,9 +21,12 @@ impl Analysis<'_, '_> {
             } => {
                 if let Some(base) = base {
                     let mut taint = self.eval(state, base);
+                    let models = self.inputs.models;
+                    let active = self.inputs.active;
                     if let Some(source) = qualname
                         .as_deref()
-                        .and_then(|q| self.inputs.models.reference_source(q, self.inputs.active))
+                        .and_then(|q| models.reference_source(q, active))
+                        .or_else(|| models.attribute_source(path, active))
                     {
                         taint.union(&self.source_label(source, value.span));
                     }
@@ -69,7 +72,9 @@ impl Analysis<'_, '_> {
                 self.overlay.truncate(depth);
                 taint
             }
-            ValueKind::Operation { op, operands } => self.eval_operation(state, op, operands),
+            ValueKind::Operation { op, operands } => {
+                self.eval_operation(state, op, operands, value.span)
+            }
         }
     }
 
@@ -99,6 +104,13 @@ impl Analysis<'_, '_> {
             .and_then(|q| models.reference_source(q, active))
             .or_else(|| models.path_source(path, active));
         if let Some(source) = source {
+            let mut taint = self.source_label(source, span);
+            taint.union(&inherited.unwrap_or_default());
+            return taint;
+        }
+        // An attribute named like a secret (`conf.admin_password`): a secret, and whatever its
+        // object carries.
+        if let Some(source) = models.attribute_source(path, active) {
             let mut taint = self.source_label(source, span);
             taint.union(&inherited.unwrap_or_default());
             return taint;
@@ -167,6 +179,7 @@ impl Analysis<'_, '_> {
         state: &mut State,
         op: &str,
         operands: &[Value],
+        span: ByteSpan,
     ) -> Taint {
         match (op, operands) {
             // A number cannot carry an injection.
@@ -179,10 +192,24 @@ impl Analysis<'_, '_> {
             ("[]", [base, key]) => {
                 self.eval(state, key);
                 let base_taint = self.eval(state, base);
-                match subscript_path(base, key).and_then(|path| state.get_exact(&path)) {
-                    Some(taint) => taint.clone(),
-                    None => base_taint,
+                let mut taint =
+                    match subscript_path(base, key).and_then(|path| state.get_exact(&path)) {
+                        Some(taint) => taint.clone(),
+                        None => base_taint,
+                    };
+                match &key.kind {
+                    // `body["password"]`: an element under a key that names a secret.
+                    ValueKind::Str(name) => {
+                        let models = self.inputs.models;
+                        if let Some(source) = models.key_source(name, self.inputs.active) {
+                            taint.union(&self.source_label(source, span));
+                        }
+                    }
+                    // A slice (`token[:6]`) shows only part of a secret.
+                    ValueKind::Unknown => taint = taint.sanitize_secrets(kinds::EXPOSURE_KINDS),
+                    _ => {}
                 }
+                taint
             }
             // Tests produce booleans; the operands are still evaluated for the sinks in them.
             (

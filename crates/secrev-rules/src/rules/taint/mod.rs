@@ -10,6 +10,8 @@ mod ldap_injection;
 mod log_injection;
 mod open_redirect;
 mod path_injection;
+mod secret_in_error;
+mod secret_logged;
 mod sql_injection;
 mod ssrf;
 mod template_injection;
@@ -36,4 +38,6 @@ pub(crate) const RULES: &[&Rule] = &[
     &ssrf::RULE,
     &header_injection::RULE,
     &log_injection::RULE,
+    &secret_logged::RULE,
+    &secret_in_error::RULE,
 ];
