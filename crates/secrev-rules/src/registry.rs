@@ -16,8 +16,9 @@ pub fn all() -> Vec<&'static Rule> {
 /// Rules that run only when selected by exact id or name (or `ALL`): their findings are real but
 /// too rarely worth a reviewer's time to show by default. PY105 (program started by bare name,
 /// resolved through `PATH`) only matters where an attacker controls `PATH` or the working
-/// directory.
-const OPT_IN: &[&str] = &["PY105"];
+/// directory; PY905 (a project's own existence predicate before a create or delete) depends on
+/// whether the project's operation tolerates the state, which it mostly does.
+const OPT_IN: &[&str] = &["PY105", "PY905"];
 
 /// Whether a rule runs only when selected explicitly.
 pub fn is_opt_in(rule: &Rule) -> bool {

@@ -1,40 +1,45 @@
-//! PY901 `check-then-use`: a resource's state is checked, then the resource is acted on as if
-//! the state could not have changed in between (time-of-check to time-of-use).
+//! PY901 `check-then-use`: a file's state is checked, then the file is written, created or
+//! changed as if the state could not have changed in between (time-of-check to time-of-use).
 
+use crate::helpers::is_test_path;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Function, Op, Stmt, Value, ValueKind};
+use secrev_ir::{
+    any_in, Block, BlockId, Call, Cfg, EdgeKind, Function, Op, Stmt, Value, ValueKind, EXIT,
+};
 use std::collections::BTreeSet;
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
         id: "PY901",
         name: "check-then-use",
-        title: "Resource checked, then used as if it could not have changed (TOCTOU)",
+        title: "File checked, then written, created or changed as if it could not have changed (TOCTOU)",
         cwe: 367,
         category: Category::RaceCondition,
         severity: Severity::Medium,
         confidence: Confidence::Medium,
         docs: RuleDocs {
-            what: "Finds a test of a resource's state in a condition (`os.path.exists`, `isfile`, \
-                   `isdir`, `islink`, `os.access`, `Path.exists()`, and project predicates named \
-                   like `*_exists`, such as `ip_lib.network_namespace_exists(ns)` or \
-                   `namespace.exists()`) followed, on a path from that condition, by an operation \
-                   on the same resource (opening, creating, removing, renaming, changing modes; for \
-                   project predicates: create/delete/add/remove calls on the same name). Not \
-                   reported: the check runs under a lock (`with lock:`, `lockutils.lock(...)`, a \
-                   `synchronized` decorator, `lock.acquire()` or `fcntl.flock` not yet released), the operation is atomic about the state \
-                   (`exist_ok=True`, `O_EXCL`, mode `'x'`) or tolerant of it (`rmtree(..., \
-                   ignore_errors=True)`), or the operation sits in a `try` that handles its \
-                   failure. Reads and removals, which can only fail when the state changed, are \
-                   low severity; creating, writing, renaming and changing modes are medium.",
+            what: "Finds a test of a file's state in a condition (`os.path.exists`, `isfile`, \
+                   `isdir`, `islink`, `lexists`, `os.access`, `Path.exists()`/`is_file()`...) \
+                   followed, on a path from that condition, by an operation on the same path \
+                   (opening, creating, removing, renaming, changing modes). Not reported: the \
+                   check runs under a lock (`with lock:`, `lockutils.lock(...)`, a `synchronized` \
+                   decorator, `lock.acquire()` or `fcntl.flock` not yet released), the operation \
+                   is atomic about the state (`exist_ok=True`, `O_EXCL`, mode `'x'`) or tolerant \
+                   of it (`rmtree(..., ignore_errors=True)`), it sits in a `try` that handles its \
+                   failure, the check only picks the exception of a precondition (`if not \
+                   exists(p): raise ...`) before an operation that raises anyway, the file is an \
+                   operating-system file (`/etc`, `/proc`, `/sys`) that is only read, or the code \
+                   is a test. Races whose only outcome is a failed read, removal or move, and \
+                   project predicates (`device_exists`, `namespace.exists()`) before a create or \
+                   delete, are reported by the opt-in PY905 instead.",
             why: "Between the check and the use, another process, thread or greenthread can \
-                  create, delete or replace the resource. The use then fails with an exception the \
-                  code did not plan for (a crash, an agent stuck half-way through configuring a \
-                  namespace), or, for files in shared directories, acts on a symlink an attacker \
-                  put there after the check.",
-            example: "if not os.path.exists(state_dir):\n    os.makedirs(state_dir)\n\nif ip_lib.network_namespace_exists(ns):\n    ip_lib.delete_network_namespace(ns)",
-            fix: "os.makedirs(state_dir, exist_ok=True)\n\ntry:\n    ip_lib.delete_network_namespace(ns)\nexcept NamespaceNotFound:\n    pass",
+                  create, delete or replace the file. The use then fails with an exception the \
+                  code did not plan for (a crash half-way through configuring a service), or, \
+                  in shared directories, acts on a file or symlink an attacker put there after \
+                  the check.",
+            example: "if not os.path.exists(state_dir):\n    os.makedirs(state_dir)",
+            fix: "os.makedirs(state_dir, exist_ok=True)",
             references: &[
                 "https://cwe.mitre.org/data/definitions/367.html",
                 "https://docs.python.org/3/library/os.html#os.open",
@@ -130,10 +135,26 @@ struct Check<'c> {
 }
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
-    if function
-        .decorators
-        .iter()
-        .any(|d| is_lock_text(ctx.text(d.span)))
+    run(ctx, function, Outcome::Misdirected, out);
+}
+
+/// What the race does to the operation, which decides the rule reporting it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// The operation succeeds on something the check did not vet (PY901).
+    Misdirected,
+    /// The operation can only fail, or its tolerance is unknown (PY905).
+    Fails,
+}
+
+/// Reports the checks in `function` followed by an unguarded use whose race has `outcome`.
+/// Test code is skipped: nothing races with a test's own fixtures.
+pub(super) fn run(ctx: &Context, function: &Function, outcome: Outcome, out: &mut Reporter) {
+    if is_test_path(ctx.path)
+        || function
+            .decorators
+            .iter()
+            .any(|d| is_lock_text(ctx.text(d.span)))
     {
         return;
     }
@@ -154,7 +175,14 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             let Some(use_call) = first_use(ctx, cfg, id as BlockId, &test) else {
                 continue;
             };
-            if locked(ctx, function, use_call.span)
+            // `if not exists(p): raise NotFound(p)` then `os.rmdir(p)`: if `p` goes in between,
+            // the use raises too; the check only chose the exception.
+            let precondition = raises_on_a_branch(cfg, block)
+                && (!fails_silently(use_call) || only_presence(&test, use_call));
+            if precondition
+                || outcome_of(ctx, &test, use_call) != outcome
+                || is_system_file(use_call)
+                || locked(ctx, function, use_call.span)
                 || !reported.insert((test.call.span.start, use_call.span.start))
             {
                 continue;
@@ -164,11 +192,32 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
     }
 }
 
+/// A project operation's tolerance lives in code this rule does not read; reads, removals and
+/// moves of the checked path away can only fail when it changed.
+fn outcome_of(ctx: &Context, test: &Check, use_call: &Call) -> Outcome {
+    let moves_it_away = matches!(
+        operation_name(use_call),
+        "rename" | "renames" | "replace" | "move"
+    ) && use_call
+        .args
+        .first()
+        .is_some_and(|a| resource_text(ctx, a) == test.resource);
+    if test.checker == Checker::Project
+        || is_read_only(use_call)
+        || is_removal(use_call)
+        || moves_it_away
+    {
+        Outcome::Fails
+    } else {
+        Outcome::Misdirected
+    }
+}
+
 fn report(ctx: &Context, test: &Check, use_call: &Call, out: &mut Reporter) {
     let check_code = ctx.code(test.call.span);
     let use_code = ctx.code(use_call.span);
     let line = ctx.line_of(test.call.span);
-    let fails_only = is_read_only(use_call) || is_removal(use_call);
+    let fails_only = outcome_of(ctx, test, use_call) == Outcome::Fails;
     let consequence = match (test.checker, fails_only) {
         (Checker::Project, _) => {
             "so the operation meets a state the check did not see and fails or acts twice"
@@ -389,6 +438,51 @@ fn is_atomic(ctx: &Context, call: &Call) -> bool {
         "rmtree" => truthy(call.keyword("ignore_errors")),
         _ => false,
     }
+}
+
+/// Whether one edge of the branch ending `block` leads straight to a `raise`: a block that
+/// leaves the function without returning.
+fn raises_on_a_branch(cfg: &Cfg, block: &Block) -> bool {
+    block.succs.iter().any(|edge| {
+        matches!(edge.kind, EdgeKind::Branch { .. })
+            && cfg.blocks.get(edge.to as usize).is_some_and(|target| {
+                !target.stmts.is_empty()
+                    && !target
+                        .stmts
+                        .iter()
+                        .any(|s| matches!(s, Stmt::Return { .. }))
+                    && target.succs.iter().any(|e| e.to == EXIT)
+            })
+    })
+}
+
+/// Operations that succeed on a state the check did not expect, instead of raising: writes that
+/// create or truncate, copies and renames that replace, mode changes that follow a new symlink.
+fn fails_silently(call: &Call) -> bool {
+    match operation_name(call) {
+        "open" => !is_read_only(call),
+        "write_text" | "write_bytes" | "copy" | "copy2" | "copyfile" | "copytree" | "move"
+        | "replace" | "rename" | "renames" | "chmod" | "chown" | "lchown" | "truncate" => true,
+        _ => false,
+    }
+}
+
+/// A presence test before a mode change: the change follows whatever is there with or without
+/// the test, so the test promises nothing a race could break.
+fn only_presence(test: &Check, use_call: &Call) -> bool {
+    test.call.is_any(&["os.path.exists", "os.path.lexists"])
+        && matches!(operation_name(use_call), "chmod" | "chown" | "lchown")
+}
+
+/// A read of a file the operating system keeps in place (`/etc`, `/proc`, `/sys`): nothing the
+/// service races with removes it.
+fn is_system_file(call: &Call) -> bool {
+    is_read_only(call)
+        && call.args.first().and_then(Value::as_str).is_some_and(|p| {
+            ["/etc/", "/proc/", "/sys/"]
+                .iter()
+                .any(|d| p.starts_with(d))
+        })
 }
 
 /// A removal: if the file changed in between, it fails (or removes a symlink rather than its

@@ -1,6 +1,7 @@
 //! Race rules: decisions taken on a state another thread or process can change before the
 //! decision is acted on.
 
+mod check_then_fail;
 mod check_then_use;
 mod lock_not_released;
 mod unsynchronized_shared_state;
@@ -10,5 +11,6 @@ use crate::Rule;
 pub(crate) const RULES: &[&Rule] = &[
     &check_then_use::RULE,
     &lock_not_released::RULE,
+    &check_then_fail::RULE,
     &unsynchronized_shared_state::RULE,
 ];
