@@ -155,18 +155,21 @@ const LOG_METHODS: &[&str] = &[
 
 /// The first call in `stmt` that can plausibly raise.
 fn first_call(stmt: &Stmt) -> Option<&Call> {
+    stmt_value(stmt).and_then(|value| first_call_in(value, can_raise))
+}
+
+/// The first call in `value` (in evaluation order of the walk) for which `test` holds.
+pub(crate) fn first_call_in(value: &Value, test: fn(&Call) -> bool) -> Option<&Call> {
     let mut found = None;
-    if let Some(value) = stmt_value(stmt) {
-        any_in(value, &mut |v| {
-            if let ValueKind::Call(call) = &v.kind {
-                if can_raise(call) {
-                    found = Some(call.as_ref());
-                    return true;
-                }
+    any_in(value, &mut |v| {
+        if let ValueKind::Call(call) = &v.kind {
+            if test(call) {
+                found = Some(call.as_ref());
+                return true;
             }
-            false
-        });
-    }
+        }
+        false
+    });
     found
 }
 

@@ -229,17 +229,7 @@ pub(crate) fn header(text: &str) -> String {
 /// Whether `value` contains a call that can fail (anything but logging and the built-ins that
 /// do not raise on ordinary values), returning the first.
 pub(crate) fn failing_call(value: &Value) -> Option<&Call> {
-    let mut found = None;
-    any_in(value, &mut |v| {
-        if let ValueKind::Call(call) = &v.kind {
-            if can_fail(call) {
-                found = Some(call.as_ref());
-                return true;
-            }
-        }
-        false
-    });
-    found
+    crate::held::first_call_in(value, can_fail)
 }
 
 const RAISING_BUILTINS: &[&str] = &[

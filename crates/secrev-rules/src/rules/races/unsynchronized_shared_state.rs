@@ -450,6 +450,17 @@ struct Shared<'a> {
     containers: &'a BTreeSet<String>,
 }
 
+impl Shared<'_> {
+    /// The function's index among the unit's functions.
+    fn index(&self) -> usize {
+        self.unit
+            .functions
+            .iter()
+            .position(|f| std::ptr::eq(f, self.function))
+            .unwrap_or(0)
+    }
+}
+
 /// The key of shared state a path (or its container) names in `function`, or `None` when the
 /// path is local: `Class#self.attr`, `::name` for module state, `Class.attr` for class state.
 fn shared_key(
@@ -629,11 +640,7 @@ fn read_modify_writes(
         function,
         containers,
     } = *shared;
-    let me = unit
-        .functions
-        .iter()
-        .position(|f| std::ptr::eq(f, function))
-        .unwrap_or(0);
+    let me = shared.index();
     for stmt in function.cfg.blocks.iter().flat_map(|b| &b.stmts) {
         let Stmt::Assign {
             target,
@@ -730,11 +737,7 @@ fn check_then_sets(
         function,
         containers,
     } = *shared;
-    let me = unit
-        .functions
-        .iter()
-        .position(|f| std::ptr::eq(f, function))
-        .unwrap_or(0);
+    let me = shared.index();
     let cfg = &function.cfg;
     let lookups = lookups(function);
     for (id, block) in cfg.blocks.iter().enumerate() {
