@@ -5,7 +5,9 @@ use super::handling::{catches_probe, dispatch_blocks, exits, failing_call, heade
 use crate::held::{statements, stmt_value};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{any_in, BlockId, Cfg, EdgeKind, Function, Handler, Op, Stmt, Value, ValueKind};
+use secrev_ir::{
+    any_in, Block, BlockId, Cfg, EdgeKind, Function, Handler, Op, Stmt, Value, ValueKind,
+};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -241,14 +243,7 @@ fn first_use(cfg: &Cfg, from: BlockId, name: &str) -> Option<ByteSpan> {
         if stop {
             continue;
         }
-        for edge in &block.succs {
-            if let EdgeKind::Branch { cond, taken } = &edge.kind {
-                if cond.truth() == Some(!taken) {
-                    continue;
-                }
-            }
-            stack.push(edge.to);
-        }
+        stack.extend(feasible_successors(block));
     }
     best
 }
@@ -493,14 +488,15 @@ fn first_dependent<'c>(
         if stop {
             continue;
         }
-        for edge in &block.succs {
-            if let EdgeKind::Branch { cond, taken } = &edge.kind {
-                if cond.truth() == Some(!taken) {
-                    continue;
-                }
-            }
-            stack.push(edge.to);
-        }
+        stack.extend(feasible_successors(block));
     }
     best
+}
+
+/// The successors of `block`, less a branch whose condition is a constant that rules it out.
+fn feasible_successors(block: &Block) -> impl Iterator<Item = BlockId> + '_ {
+    block.succs.iter().filter_map(|edge| match &edge.kind {
+        EdgeKind::Branch { cond, taken } if cond.truth() == Some(!taken) => None,
+        _ => Some(edge.to),
+    })
 }
