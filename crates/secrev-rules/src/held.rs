@@ -1,6 +1,7 @@
 //! What a function takes and must give back on every way out (a lock it acquires, a file it
 //! opens): the paths, exceptions included, on which it leaves the function still held.
 
+use crate::helpers::is_logging_call;
 use secrev_core::ByteSpan;
 use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Stmt, Value, ValueKind, EXIT};
 
@@ -142,17 +143,6 @@ const RAISING_CLASSES: &[&str] = &[
     "http.client.HTTPSConnection",
 ];
 
-/// Logging methods: they report their own failures instead of raising.
-const LOG_METHODS: &[&str] = &[
-    "debug",
-    "info",
-    "warning",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-];
-
 /// The first call in `stmt` that can plausibly raise.
 fn first_call(stmt: &Stmt) -> Option<&Call> {
     stmt_value(stmt).and_then(|value| first_call_in(value, can_raise))
@@ -187,9 +177,7 @@ pub(crate) fn can_raise(call: &Call) -> bool {
     if short.starts_with(|c: char| c.is_ascii_uppercase()) && !call.is_any(RAISING_CLASSES) {
         return false;
     }
-    !call.callee.method.as_deref().is_some_and(|m| {
-        LOG_METHODS.contains(&m) && call.callee.text.to_ascii_lowercase().contains("log")
-    })
+    !is_logging_call(call)
 }
 
 /// What a search for a leaking path asks about the thing held (a resource bound to a name).

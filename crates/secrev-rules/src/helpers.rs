@@ -64,3 +64,31 @@ pub fn is_test_path(path: &str) -> bool {
             .skip(1)
             .any(|d| d == "tests" || d == "test" || d == "testing")
 }
+
+/// Logger methods that record a message.
+const LOG_METHODS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "log",
+];
+
+/// A call that only reports: `LOG.warning(...)`, `logging.error(...)`, `print(...)`,
+/// `warnings.warn(...)`, `traceback.print_exc()`. Such calls neither raise on ordinary values nor
+/// wait on anything.
+pub fn is_logging_call(call: &Call) -> bool {
+    let q = call.qualname();
+    if q.starts_with("logging.")
+        || q.starts_with("traceback.")
+        || matches!(q, "builtins.print" | "warnings.warn")
+    {
+        return true;
+    }
+    call.callee.method.as_deref().is_some_and(|m| {
+        LOG_METHODS.contains(&m) && call.callee.text.to_ascii_lowercase().contains("log")
+    })
+}

@@ -3,6 +3,7 @@
 
 use super::handling::{catches_probe, dispatch_blocks, exits, failing_call, header, only_logs};
 use crate::held::{statements, stmt_value};
+use crate::helpers::is_logging_call;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{
@@ -463,7 +464,7 @@ fn first_dependent<'c>(
                     return false;
                 };
                 let again = guarded.start <= call.span.start && call.span.end <= guarded.end;
-                if again || !DEPENDENT.contains(&verb(call)) || super::handling::is_log_call(call) {
+                if again || !DEPENDENT.contains(&verb(call)) || is_logging_call(call) {
                     return false;
                 }
                 match resource_args(call).into_iter().find(|a| args.contains(a)) {

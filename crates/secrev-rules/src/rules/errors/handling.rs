@@ -3,6 +3,7 @@
 //! re-raises, returns or jumps out of a loop. Shared by PY703 and PY704.
 
 use crate::held::stmt_value;
+use crate::helpers::is_logging_call;
 use secrev_ir::{
     any_in, BlockId, Call, Cfg, EdgeKind, Handler, HandlerFlow, Stmt, Value, ValueKind, EXIT,
 };
@@ -120,35 +121,6 @@ pub(crate) fn call_name(call: &Call) -> &str {
     whole.rsplit('.').next().unwrap_or(whole)
 }
 
-const LOG_METHODS: &[&str] = &[
-    "debug",
-    "info",
-    "warning",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-    "log",
-];
-
-/// A call that only reports: `LOG.warning(...)`, `logging.error(...)`, `print(...)`,
-/// `warnings.warn(...)`, `traceback.print_exc()`.
-pub(crate) fn is_log_call(call: &Call) -> bool {
-    let q = call.qualname();
-    if q.starts_with("logging.")
-        || q.starts_with("traceback.")
-        || matches!(q, "builtins.print" | "warnings.warn")
-    {
-        return true;
-    }
-    call.callee.method.as_deref().is_some_and(|m| {
-        LOG_METHODS.contains(&m) && {
-            let text = call.callee.text.to_ascii_lowercase();
-            text.contains("log")
-        }
-    })
-}
-
 /// Whether the handler body, on every path, does nothing but log (or `pass`): no cleanup, no
 /// state recorded, no fallback value.
 pub(crate) fn only_logs(cfg: &Cfg, flow: &HandlerFlow) -> bool {
@@ -165,7 +137,7 @@ pub(crate) fn only_logs(cfg: &Cfg, flow: &HandlerFlow) -> bool {
                     id == flow.start && i == 0 && matches!(value.kind, ValueKind::Unknown)
                 }
                 Stmt::Eval(value) => match &value.kind {
-                    ValueKind::Call(call) => is_log_call(call),
+                    ValueKind::Call(call) => is_logging_call(call),
                     ValueKind::Str(_) | ValueKind::Unknown => true,
                     _ => false,
                 },
@@ -247,5 +219,5 @@ fn can_fail(call: &Call) -> bool {
     if q.starts_with("builtins.") && !q.contains('(') {
         return call.is_any(RAISING_BUILTINS);
     }
-    !is_log_call(call)
+    !is_logging_call(call)
 }

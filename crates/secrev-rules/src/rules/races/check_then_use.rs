@@ -1,11 +1,12 @@
 //! PY901 `check-then-use`: a file's state is checked, then the file is written, created or
 //! changed as if the state could not have changed in between (time-of-check to time-of-use).
 
+use super::locks::{acquired_before, callee_name, decorated_with_lock, in_lock_block};
 use crate::helpers::is_test_path;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{
-    any_in, Block, BlockId, Call, Cfg, EdgeKind, Function, Op, Stmt, Value, ValueKind, EXIT,
+    any_in, Block, BlockId, Call, Cfg, EdgeKind, Function, Stmt, Value, ValueKind, EXIT,
 };
 use std::collections::BTreeSet;
 
@@ -150,12 +151,7 @@ pub(super) enum Outcome {
 /// Reports the checks in `function` followed by an unguarded use whose race has `outcome`.
 /// Test code is skipped: nothing races with a test's own fixtures.
 pub(super) fn run(ctx: &Context, function: &Function, outcome: Outcome, out: &mut Reporter) {
-    if is_test_path(ctx.path)
-        || function
-            .decorators
-            .iter()
-            .any(|d| is_lock_text(ctx.text(d.span)))
-    {
+    if is_test_path(ctx.path) || decorated_with_lock(ctx, function) {
         return;
     }
     let cfg = &function.cfg;
@@ -196,7 +192,7 @@ pub(super) fn run(ctx: &Context, function: &Function, outcome: Outcome, out: &mu
 /// moves of the checked path away can only fail when it changed.
 fn outcome_of(ctx: &Context, test: &Check, use_call: &Call) -> Outcome {
     let moves_it_away = matches!(
-        operation_name(use_call),
+        callee_name(use_call),
         "rename" | "renames" | "replace" | "move"
     ) && use_call
         .args
@@ -252,7 +248,7 @@ fn report(ctx: &Context, test: &Check, use_call: &Call, out: &mut Reporter) {
 }
 
 fn fix(test: &Check, use_call: &Call) -> String {
-    let name = operation_name(use_call);
+    let name = callee_name(use_call);
     let resource = &test.resource;
     if test.checker == Checker::Project {
         return format!(
@@ -301,7 +297,7 @@ fn as_check<'c>(ctx: &Context, call: &'c Call) -> Option<Check<'c>> {
             checker: Checker::Path,
         });
     }
-    let name = operation_name(call);
+    let name = callee_name(call);
     if let (Some(receiver), true) = (&call.callee.receiver, call.args.is_empty()) {
         if PATH_METHOD_TESTS.contains(&name) && name != "exists" {
             return Some(Check {
@@ -395,7 +391,7 @@ fn first_use<'c>(ctx: &Context, cfg: &'c Cfg, from: BlockId, test: &Check) -> Op
 fn is_use(ctx: &Context, call: &Call, test: &Check) -> bool {
     let same =
         |value: Option<&Value>| value.is_some_and(|v| resource_text(ctx, v) == test.resource);
-    let name = operation_name(call);
+    let name = callee_name(call);
     let on_receiver = call
         .callee
         .receiver
@@ -426,7 +422,7 @@ fn is_use(ctx: &Context, call: &Call, test: &Check) -> bool {
 
 /// Operations that are atomic about the checked state: they decide and act in one step.
 fn is_atomic(ctx: &Context, call: &Call) -> bool {
-    let name = operation_name(call);
+    let name = callee_name(call);
     let truthy = |v: Option<&Value>| v.is_some_and(|v| v.as_bool() == Some(true));
     match name {
         "makedirs" | "mkdir" => truthy(call.keyword("exist_ok")),
@@ -459,7 +455,7 @@ fn raises_on_a_branch(cfg: &Cfg, block: &Block) -> bool {
 /// Operations that succeed on a state the check did not expect, instead of raising: writes that
 /// create or truncate, copies and renames that replace, mode changes that follow a new symlink.
 fn fails_silently(call: &Call) -> bool {
-    match operation_name(call) {
+    match callee_name(call) {
         "open" => !is_read_only(call),
         "write_text" | "write_bytes" | "copy" | "copy2" | "copyfile" | "copytree" | "move"
         | "replace" | "rename" | "renames" | "chmod" | "chown" | "lchown" | "truncate" => true,
@@ -471,7 +467,7 @@ fn fails_silently(call: &Call) -> bool {
 /// the test, so the test promises nothing a race could break.
 fn only_presence(test: &Check, use_call: &Call) -> bool {
     test.call.is_any(&["os.path.exists", "os.path.lexists"])
-        && matches!(operation_name(use_call), "chmod" | "chown" | "lchown")
+        && matches!(callee_name(use_call), "chmod" | "chown" | "lchown")
 }
 
 /// A read of a file the operating system keeps in place (`/etc`, `/proc`, `/sys`): nothing the
@@ -489,14 +485,14 @@ fn is_system_file(call: &Call) -> bool {
 /// target) instead of acting on something the check did not see.
 fn is_removal(call: &Call) -> bool {
     matches!(
-        operation_name(call),
+        callee_name(call),
         "remove" | "unlink" | "rmdir" | "removedirs" | "rmtree"
     )
 }
 
 /// An `open` that only reads.
 fn is_read_only(call: &Call) -> bool {
-    match operation_name(call) {
+    match callee_name(call) {
         "open" if call.qualname() == "os.open" => false,
         "open" => mode(call).is_none_or(|m| !m.contains(['w', 'a', 'x', '+'])),
         "read_text" | "read_bytes" => true,
@@ -514,68 +510,11 @@ fn mode(call: &Call) -> Option<&str> {
     call.arg(position, "mode").and_then(Value::as_str)
 }
 
-/// The called function's own name: `makedirs` for `os.makedirs`, `exists` for `ns.exists`.
-fn operation_name(call: &Call) -> &str {
-    call.callee
-        .method
-        .as_deref()
-        .unwrap_or_else(|| call.callee.text.rsplit('.').next().unwrap_or(""))
-}
-
 /// A resource named by an expression: its source text without whitespace.
 fn resource_text(ctx: &Context, value: &Value) -> String {
     ctx.text(value.span).split_whitespace().collect()
 }
 
-/// Whether code guarding a block or a function names a lock.
-fn is_lock_text(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    ["lock", "mutex", "semaphore", "synchronized"]
-        .iter()
-        .any(|w| lower.contains(w))
-}
-
-/// Whether `span` runs inside a `with` block whose manager is a lock.
 fn locked(ctx: &Context, function: &Function, span: ByteSpan) -> bool {
-    let in_with = function.managed.iter().any(|m| {
-        m.body.start <= span.start
-            && span.end <= m.body.end
-            && is_lock_text(ctx.text(m.manager.span))
-    });
-    in_with || acquired_before(ctx, function, span)
-}
-
-/// Whether a lock is acquired explicitly (`lock.acquire()`, `fcntl.flock(...)`) before `span`
-/// and not released again before it. Source order stands in for the paths: the pairs this
-/// recognises are written one after the other around the code they guard.
-fn acquired_before(ctx: &Context, function: &Function, span: ByteSpan) -> bool {
-    let mut held: Vec<String> = Vec::new();
-    for op in &function.ops {
-        let Op::Call(call) = op else { continue };
-        if call.span.start >= span.start {
-            break;
-        }
-        if call.is_any(&["fcntl.flock", "fcntl.lockf"]) {
-            let unlocks = call
-                .arg(1, "operation")
-                .is_some_and(|op| ctx.text(op.span).contains("LOCK_UN"));
-            let file = call.arg(0, "fd").map(|fd| resource_text(ctx, fd));
-            match (file, unlocks) {
-                (Some(file), true) => held.retain(|h| *h != file),
-                (Some(file), false) => held.push(file),
-                (None, _) => {}
-            }
-            continue;
-        }
-        let Some(receiver) = call.callee.receiver.as_deref() else {
-            continue;
-        };
-        let lock = resource_text(ctx, receiver);
-        match call.callee.method.as_deref() {
-            Some("acquire") if is_lock_text(&lock) => held.push(lock),
-            Some("release") => held.retain(|h| *h != lock),
-            _ => {}
-        }
-    }
-    !held.is_empty()
+    in_lock_block(ctx, function, span) || acquired_before(ctx, function, span)
 }

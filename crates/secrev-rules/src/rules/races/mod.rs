@@ -4,6 +4,7 @@
 mod check_then_fail;
 mod check_then_use;
 mod lock_not_released;
+mod locks;
 mod unsynchronized_shared_state;
 
 use crate::Rule;

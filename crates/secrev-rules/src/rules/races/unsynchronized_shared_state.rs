@@ -16,6 +16,8 @@
 //! write. Updates with a call between read and write (a check, then a lookup, then a store) race
 //! under both; plain `+=` is reported at low severity and confidence.
 
+use super::locks::{callee_name, decorated_with_lock, in_lock_block, is_lock_text};
+use crate::helpers::is_logging_call;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{
@@ -98,16 +100,6 @@ const MUTATORS: &[&str] = &[
 const READERS: &[&str] = &["get", "keys", "values", "items", "copy", "__contains__"];
 
 /// Log methods: they write to a handler, but code never relies on them to yield.
-const LOG_METHODS: &[&str] = &[
-    "debug",
-    "info",
-    "warning",
-    "warn",
-    "error",
-    "exception",
-    "critical",
-];
-
 /// Functions whose writes happen before any thread can see the object.
 const SETUP_NAMES: &[&str] = &[
     "__init__",
@@ -233,7 +225,7 @@ fn find_entries(ctx: &Context, unit: &Unit) -> Vec<Entry> {
 
 /// The callable a call starts concurrently, how, and whether it goes to a pool of workers.
 fn spawned<'c>(ctx: &Context, call: &'c Call) -> Option<(&'c Value, String, bool)> {
-    let name = call_name(call);
+    let name = callee_name(call);
     let receiver = call
         .callee
         .receiver
@@ -298,7 +290,7 @@ fn spawned<'c>(ctx: &Context, call: &'c Call) -> Option<(&'c Value, String, bool
     };
     // `functools.partial(f, ...)` starts `f`.
     let target = match target.as_call() {
-        Some(inner) if call_name(inner) == "partial" => inner.args.first()?,
+        Some(inner) if callee_name(inner) == "partial" => inner.args.first()?,
         _ => target,
     };
     Some((target, how, pool))
@@ -402,7 +394,7 @@ fn reach(
                 let secrev_ir::Op::Call(call) = op else {
                     continue;
                 };
-                if locked(ctx, function, call.span) {
+                if in_lock_block(ctx, function, call.span) {
                     continue;
                 }
                 let callee = Value {
@@ -513,7 +505,7 @@ fn is_container(value: &Value) -> bool {
         | ValueKind::Set(_)
         | ValueKind::Comprehension { .. } => true,
         ValueKind::Call(call) => matches!(
-            call_name(call),
+            callee_name(call),
             "dict" | "list" | "set" | "defaultdict" | "OrderedDict" | "deque" | "Counter"
         ),
         _ => false,
@@ -656,7 +648,7 @@ fn read_modify_writes(
                 value,
                 &mut |v| matches!(&v.kind, ValueKind::Ref { path: p, .. } if p == path),
             );
-        if !reads_itself || locked(ctx, function, target.span) {
+        if !reads_itself || in_lock_block(ctx, function, target.span) {
             continue;
         }
         let Some(key) = shared_key(unit, function, containers, path) else {
@@ -677,7 +669,7 @@ fn read_modify_writes(
         if !reported.insert(target.span.start) {
             continue;
         }
-        let yields = has_yielding_call(ctx, value);
+        let yields = has_yielding_call(value);
         let code = ctx.code(ByteSpan {
             start: target.span.start,
             end: value.span.end,
@@ -748,17 +740,16 @@ fn check_then_sets(
             continue;
         };
         for (container, test) in membership_tests(cond, &lookups) {
-            if locked(ctx, function, test) {
+            if in_lock_block(ctx, function, test) {
                 continue;
             }
             let Some(key) = shared_key(unit, function, containers, &container) else {
                 continue;
             };
-            let Some((store, between)) = store_after(ctx, cfg, id as BlockId, &container, test)
-            else {
+            let Some((store, between)) = store_after(cfg, id as BlockId, &container, test) else {
                 continue;
             };
-            if locked(ctx, function, store) || !between {
+            if in_lock_block(ctx, function, store) || !between {
                 continue;
             }
             let Some(party) = other_party(&key, me, entry, reached, entries, writers) else {
@@ -809,7 +800,7 @@ fn lookups(function: &Function) -> Vec<(&str, String, ByteSpan)> {
 /// `C.get(k)`: the container's path and the call.
 fn lookup(value: &Value) -> Option<(String, ByteSpan)> {
     let call = value.as_call()?;
-    if call_name(call) != "get" {
+    if callee_name(call) != "get" {
         return None;
     }
     match &call.callee.receiver.as_deref()?.kind {
@@ -831,7 +822,7 @@ fn membership_tests(cond: &Value, lookups: &[(&str, String, ByteSpan)]) -> Vec<(
             } if operands.len() == 2 => {
                 let container = &operands[1];
                 let container = match container.as_call() {
-                    Some(call) if call_name(call) == "keys" => {
+                    Some(call) if callee_name(call) == "keys" => {
                         call.callee.receiver.as_deref().unwrap_or(container)
                     }
                     _ => container,
@@ -865,7 +856,6 @@ fn membership_tests(cond: &Value, lookups: &[(&str, String, ByteSpan)]) -> Vec<(
 /// whether a call that can wait runs between the test and the store (the store's value
 /// included).
 fn store_after(
-    ctx: &Context,
     cfg: &Cfg,
     from: BlockId,
     container: &str,
@@ -892,13 +882,13 @@ fn store_after(
                 if let Stmt::Assign { target, value, .. } = stmt {
                     let element = target.weak || target.path.starts_with(&format!("{container}["));
                     if element && target.path.split('[').next() == Some(container) {
-                        stores.push((target.span, has_yielding_call(ctx, value)));
+                        stores.push((target.span, has_yielding_call(value)));
                     }
                 }
                 if let Some(value) = crate::held::stmt_value(stmt) {
                     any_in(value, &mut |v| {
                         if let ValueKind::Call(call) = &v.kind {
-                            if may_yield(ctx, call) {
+                            if may_yield(call) {
                                 calls_before.push(call.span.start);
                             }
                         }
@@ -946,29 +936,24 @@ fn region(cfg: &Cfg, start: BlockId, stop: BlockId) -> Vec<bool> {
     seen
 }
 
-fn has_yielding_call(ctx: &Context, value: &Value) -> bool {
+fn has_yielding_call(value: &Value) -> bool {
     any_in(
         value,
-        &mut |v| matches!(&v.kind, ValueKind::Call(c) if may_yield(ctx, c)),
+        &mut |v| matches!(&v.kind, ValueKind::Call(c) if may_yield(c)),
     )
 }
 
 /// Whether a call can let another thread or greenthread run: anything but built-ins, container
 /// reads and logging.
-fn may_yield(ctx: &Context, call: &Call) -> bool {
-    let name = call_name(call);
+fn may_yield(call: &Call) -> bool {
+    let name = callee_name(call);
     if call.qualname().starts_with("builtins.")
         || READERS.contains(&name)
         || MUTATORS.contains(&name)
     {
         return false;
     }
-    let log = call
-        .callee
-        .receiver
-        .as_deref()
-        .is_some_and(|r| ctx.text(r.span).to_ascii_lowercase().contains("log"));
-    !(log && LOG_METHODS.contains(&name))
+    !is_logging_call(call)
 }
 
 /// Who races with the code, for the message, and the related locations that show it.
@@ -1008,48 +993,13 @@ fn describe(
 
 // ----- locks --------------------------------------------------------------------------------
 
-/// Whether code guarding a block or a function names a lock.
-fn is_lock_text(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    [
-        "lock",
-        "mutex",
-        "semaphore",
-        "synchronized",
-        "condition",
-        "_cond",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-}
-
-/// Whether `span` runs inside a `with` block whose manager is a lock.
-fn locked(ctx: &Context, function: &Function, span: ByteSpan) -> bool {
-    function.managed.iter().any(|m| {
-        m.body.start <= span.start
-            && span.end <= m.body.end
-            && is_lock_text(ctx.text(m.manager.span))
-    })
-}
-
 /// Whether the whole function runs under a lock: a `synchronized` decorator, or it acquires a
 /// lock itself (the pairing is PY902's business).
 fn function_locked(ctx: &Context, function: &Function) -> bool {
-    function
-        .decorators
-        .iter()
-        .any(|d| is_lock_text(ctx.text(d.span)))
+    decorated_with_lock(ctx, function)
         || function.ops.iter().any(|op| {
             matches!(op, secrev_ir::Op::Call(call)
                 if call.callee.method.as_deref() == Some("acquire")
                     && call.callee.receiver.as_deref().is_some_and(|r| is_lock_text(ctx.text(r.span))))
         })
-}
-
-/// The called function's own name: `submit` for `self._pool.submit`.
-fn call_name(call: &Call) -> &str {
-    call.callee
-        .method
-        .as_deref()
-        .unwrap_or_else(|| call.callee.text.rsplit('.').next().unwrap_or(""))
 }
