@@ -11,7 +11,9 @@ mod rule_info;
 mod taxonomy;
 
 pub use change::{ChangeSummary, ChangedFile, FileStatus};
-pub use finding::{Diagnostic, DiagnosticKind, Finding, RelatedLocation, TraceStep};
+pub use finding::{
+    Diagnostic, DiagnosticKind, Finding, LlmNote, LlmSummary, RelatedLocation, Source, TraceStep,
+};
 pub use location::{ByteSpan, LineIndex, Position, Span};
 pub use rule_info::{RuleDocs, RuleInfo};
 pub use taxonomy::{Category, Confidence, Severity};

@@ -337,6 +337,8 @@ fn to_finding(
             .collect(),
         trace: Vec::new(),
         fingerprint: fingerprint(info.id, &hit.function, first),
+        source: Default::default(),
+        llm: None,
     })
 }
 

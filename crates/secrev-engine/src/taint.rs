@@ -476,6 +476,8 @@ fn to_finding(
         .collect(),
         trace,
         fingerprint: fingerprint(info.id, function, &first),
+        source: Default::default(),
+        llm: None,
     })
 }
 

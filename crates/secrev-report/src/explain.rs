@@ -270,6 +270,8 @@ mod tests {
                 })
                 .collect(),
             fingerprint: "0".into(),
+            source: Default::default(),
+            llm: None,
         }
     }
 

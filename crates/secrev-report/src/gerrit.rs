@@ -75,6 +75,12 @@ struct Properties<'a> {
     severity: &'static str,
     confidence: &'static str,
     fingerprint: &'a str,
+    /// `static`, `llm` or `both`.
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm_confidence: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm_dismissed: Option<&'a str>,
 }
 
 pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
@@ -112,6 +118,9 @@ fn message(report: &ScanReport) -> String {
             severity_summary(report.findings)
         ));
     }
+    if let Some(llm) = report.llm {
+        lines.push(llm.line());
+    }
     if report.change.is_some_and(|c| c.partial_context) {
         lines.push(PARTIAL_CONTEXT.to_string());
     }
@@ -131,8 +140,9 @@ fn robot_comment<'a>(f: &'a Finding, run_id: &'a str) -> RobotComment<'a> {
     let mut message = vec![
         classification(f),
         format!("{} {} ({})", f.rule_id, f.title, rating(f)),
-        explanation(f),
     ];
+    message.extend(f.source_marker().map(|m| format!("Reported by: {m}")));
+    message.push(explanation(f));
     message.extend(
         f.related
             .iter()
@@ -152,6 +162,9 @@ fn robot_comment<'a>(f: &'a Finding, run_id: &'a str) -> RobotComment<'a> {
             severity: f.severity.as_str(),
             confidence: f.confidence.as_str(),
             fingerprint: &f.fingerprint,
+            source: f.source.as_str(),
+            llm_confidence: f.llm.as_ref().map(|n| n.confidence.as_str()),
+            llm_dismissed: f.llm.as_ref().and_then(|n| n.dismissed.as_deref()),
         },
     }
 }

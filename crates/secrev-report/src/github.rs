@@ -23,6 +23,9 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
     for f in report.findings {
         writeln!(out, "{}", command(f))?;
     }
+    if let Some(llm) = report.llm {
+        writeln!(out, "::notice title=secrev LLM::{}", data(&llm.line()))?;
+    }
     writeln!(out, "{}", verdict(report.findings.len()))
 }
 
@@ -42,7 +45,10 @@ fn command(f: &Finding) -> String {
     }
     let title = format!("{} CWE-{} {}", f.rule_id, f.cwe, f.title);
     properties.push(format!("title={}", property(&title)));
-    let message = format!("{} Fix: {}", explanation(f), f.fix);
+    let mut message = format!("{} Fix: {}", explanation(f), f.fix);
+    if let Some(marker) = f.source_marker() {
+        message.push_str(&format!(" [{marker}]"));
+    }
     format!(
         "::{} {}::{}",
         level(f.severity),

@@ -7,7 +7,7 @@
 
 use crate::explain::cwe_name;
 use crate::{verdict, ScanReport};
-use secrev_core::{cwe, ChangeSummary, Diagnostic, Finding, Severity};
+use secrev_core::{cwe, ChangeSummary, Diagnostic, Finding, LlmSummary, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -24,6 +24,9 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     change: Option<&'a ChangeSummary>,
     summary: Summary,
+    /// What the language model did (`--llm`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llm: Option<&'a LlmSummary>,
     verdict: String,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: &'a [Diagnostic],
@@ -85,6 +88,7 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
                 info: count(Severity::Info),
             },
         },
+        llm: report.llm,
         verdict: verdict(report.findings.len()),
         findings: report
             .findings

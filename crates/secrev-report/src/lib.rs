@@ -15,6 +15,11 @@
 //! (review, Markdown, Gerrit's message), JSON adds a `change` object and SARIF the run property
 //! `secrevChange`; text and GitHub's annotations, which have no header, leave it out.
 //!
+//! When [`ScanReport::llm`] is set, every format states what the language model did and the
+//! tokens it used (a summary line in prose formats, `llm` in JSON, the run property `secrevLlm`
+//! in SARIF), and each finding says who reported it: JSON's `source` and `llm` fields, SARIF's
+//! `source`/`llmConfidence` properties, and [`Finding::source_marker`] in the prose formats.
+//!
 //! Every format is deterministic: the same report renders to the same bytes (no timestamps,
 //! durations or absolute paths are added). Every format that ends in prose ends with the
 //! verdict sentence ([`verdict`]) as its last line.
@@ -29,7 +34,7 @@ mod sarif;
 mod terminal;
 mod text;
 
-use secrev_core::{ChangeSummary, Diagnostic, Finding, RuleInfo, Severity};
+use secrev_core::{ChangeSummary, Diagnostic, Finding, LlmSummary, RuleInfo, Severity};
 use std::io::{self, Write};
 
 /// What a scan produced, as every format sees it.
@@ -44,6 +49,9 @@ pub struct ScanReport<'a> {
     pub summary: Summary,
     /// The change under review (`secrev review`); `None` for a scan of files.
     pub change: Option<&'a ChangeSummary>,
+    /// What the language-model layer did (`--llm`): requests, tokens, what was kept and
+    /// dropped. `None` when it was not asked, so reports without it are unchanged.
+    pub llm: Option<&'a LlmSummary>,
 }
 
 /// Counts about the scan as a whole.

@@ -29,6 +29,10 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
         text(&extent(report)),
         findings_phrase(report)
     )?;
+    if let Some(llm) = report.llm {
+        writeln!(out)?;
+        writeln!(out, "{}", text(&llm.line()))?;
+    }
     write_scope(report, out)?;
     if !report.findings.is_empty() {
         writeln!(out)?;
@@ -136,6 +140,10 @@ fn write_details(n: usize, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
         rating(f),
         code(&f.rule_id, false)
     )?;
+    if let Some(marker) = f.source_marker() {
+        writeln!(out)?;
+        writeln!(out, "Reported by: {}", inline(&marker))?;
+    }
     writeln!(out)?;
     let explanation: Vec<String> = explanation_sentences(f).iter().map(|s| inline(s)).collect();
     writeln!(out, "{}", explanation.join(" "))?;

@@ -82,6 +82,9 @@ fn write_header(report: &ScanReport, paint: Paint, out: &mut dyn Write) -> io::R
             writeln!(out, "{PARTIAL_CONTEXT}")?;
         }
     }
+    if let Some(llm) = report.llm {
+        writeln!(out, "{}", clean(&llm.line()))?;
+    }
     Ok(())
 }
 
@@ -106,6 +109,9 @@ fn write_defect(
         clean(&f.rule_id),
         clean(&f.title)
     )?;
+    if let Some(marker) = f.source_marker() {
+        writeln!(out, "{INDENT}reported by: {}", clean(&marker))?;
+    }
     writeln!(out, "{INDENT}at {}", clean(&location(&f.path, f.span)))?;
     for related in &f.related {
         writeln!(

@@ -8,7 +8,9 @@
 //! change under review as `secrevChange` (the shape of the JSON report's `change`).
 
 use crate::ScanReport;
-use secrev_core::{ChangeSummary, Confidence, Diagnostic, Finding, RuleInfo, Severity, Span};
+use secrev_core::{
+    ChangeSummary, Confidence, Diagnostic, Finding, LlmSummary, RuleInfo, Severity, Span,
+};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
@@ -48,7 +50,11 @@ struct Run<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RunProperties<'a> {
-    secrev_change: &'a ChangeSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secrev_change: Option<&'a ChangeSummary>,
+    /// What the language model did (`--llm`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secrev_llm: Option<&'a LlmSummary>,
 }
 
 #[derive(Serialize)]
@@ -124,9 +130,12 @@ fn document<'a>(report: &ScanReport<'a>) -> Log<'a> {
                 tool_execution_notifications: report.diagnostics.iter().map(notification).collect(),
             }],
             column_kind: "unicodeCodePoints",
-            properties: report
-                .change
-                .map(|secrev_change| RunProperties { secrev_change }),
+            properties: (report.change.is_some() || report.llm.is_some()).then_some(
+                RunProperties {
+                    secrev_change: report.change,
+                    secrev_llm: report.llm,
+                },
+            ),
             results: report
                 .findings
                 .iter()
@@ -209,14 +218,31 @@ fn result(f: &Finding, rules: &[RuleInfo]) -> SarifResult {
             .collect(),
         code_flows: code_flows(f),
         partial_fingerprints: json!({ "secrevFingerprint/v1": f.fingerprint }),
-        properties: json!({
-            "cwe": f.cwe,
-            "pillar": f.pillar,
-            "category": f.category,
-            "severity": f.severity,
-            "confidence": f.confidence,
-        }),
+        properties: result_properties(f),
     }
+}
+
+/// A result's property bag: classification, and who reported it (`source`; for the model's
+/// findings its confidence, its dismissal reason, whether it was re-anchored).
+fn result_properties(f: &Finding) -> Value {
+    let mut properties = json!({
+        "cwe": f.cwe,
+        "pillar": f.pillar,
+        "category": f.category,
+        "severity": f.severity,
+        "confidence": f.confidence,
+        "source": f.source,
+    });
+    if let (Some(note), Some(bag)) = (&f.llm, properties.as_object_mut()) {
+        bag.insert("llmConfidence".into(), json!(note.confidence));
+        if let Some(reason) = &note.dismissed {
+            bag.insert("llmDismissed".into(), json!(reason));
+        }
+        if note.reanchored {
+            bag.insert("llmReanchored".into(), json!(true));
+        }
+    }
+    properties
 }
 
 /// The `codeFlows` of a data-flow finding: its trace as one thread flow.

@@ -41,6 +41,12 @@ pub(crate) fn render(
         write_finding(finding, &mut sources, &renderer, paint, out)?;
     }
 
+    if let Some(llm) = report.llm {
+        if !report.findings.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", clean(&llm.line()))?;
+    }
     let summary = &report.summary;
     let skipped = match summary.files_skipped {
         0 => String::new(),
@@ -89,6 +95,9 @@ fn write_finding(
         clean(&f.title),
         f.cwe,
     )?;
+    if let Some(marker) = f.source_marker() {
+        writeln!(out, "  {} {}", paint.bold("source:"), clean(&marker))?;
+    }
     if let Some(excerpt) = sources
         .get(&f.path)
         .and_then(|file| excerpt(file, f, renderer, true))

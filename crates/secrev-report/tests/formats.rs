@@ -6,7 +6,8 @@
 
 use secrev_core::{
     Category, ChangeSummary, ChangedFile, Confidence, Diagnostic, DiagnosticKind, FileStatus,
-    Finding, Position, RelatedLocation, RuleDocs, RuleInfo, Severity, Span, TraceStep,
+    Finding, LlmNote, LlmSummary, Position, RelatedLocation, RuleDocs, RuleInfo, Severity, Source,
+    Span, TraceStep,
 };
 use secrev_report::{render, Format, RenderOptions, ScanReport, Summary, NO_DEFECTS};
 use serde_json::Value;
@@ -58,6 +59,8 @@ fn finding(
             "{:016x}",
             u64::from(span.start.line).wrapping_mul(0x9e37_79b9_7f4a_7c15)
         ),
+        source: Default::default(),
+        llm: None,
     }
 }
 
@@ -315,6 +318,7 @@ fn with_change_report<T>(
         rules: &rules,
         summary: SUMMARY,
         change,
+        llm: None,
     };
     f(&report)
 }
@@ -746,4 +750,127 @@ fn github() {
 fn github_clean() {
     let out = with_report(&[], &[], |r| render_to_string(Format::Github, r, false));
     assert_eq!(out, format!("{NO_DEFECTS}\n"));
+}
+
+/// The fixed findings with the language model's marks: the shell finding confirmed by the model,
+/// the race dismissed by it (`--llm-triage`), and one finding the model alone reported.
+fn llm_findings() -> Vec<Finding> {
+    let mut all = findings();
+    let note = |confidence, explanation: Option<&str>, dismissed: Option<&str>| LlmNote {
+        confidence,
+        explanation: explanation.map(String::from),
+        reanchored: false,
+        dismissed: dismissed.map(String::from),
+    };
+    for f in &mut all {
+        match f.rule_id.as_str() {
+            "PY101" => {
+                f.source = Source::Both;
+                f.llm = Some(note(
+                    Confidence::High,
+                    Some("user_cmd is passed to a shell"),
+                    None,
+                ));
+            }
+            "PY301" => {
+                f.llm = Some(note(
+                    Confidence::Medium,
+                    None,
+                    Some("the directory is private to the service"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let mut model = finding(
+        "LLM",
+        "Reported by the language model",
+        22,
+        664,
+        Category::PathTraversal,
+        Severity::Medium,
+        Confidence::Medium,
+        SAMPLE,
+        span((16, 14), (16, 29)),
+        "`path` comes from the caller and is opened without checking it stays in the upload directory",
+        "resolve the path and check it starts with the upload directory",
+    );
+    model.source = Source::Llm;
+    model.llm = Some(LlmNote {
+        reanchored: true,
+        ..note(Confidence::Medium, None, None)
+    });
+    all.push(model);
+    all
+}
+
+#[test]
+fn llm_sources_in_every_format() {
+    let findings = llm_findings();
+    let summary = LlmSummary {
+        model: "tiny".into(),
+        strategy: "basic".into(),
+        requests: 2,
+        cached: 1,
+        prompt_tokens: 1200,
+        completion_tokens: 300,
+        reported: 1,
+        merged: 1,
+        dropped_vague: 2,
+        reanchored: 1,
+        dismissed: 1,
+        ..LlmSummary::default()
+    };
+    let rules = rules();
+    let report = ScanReport {
+        findings: &findings,
+        diagnostics: &[],
+        rules: &rules,
+        summary: SUMMARY,
+        change: None,
+        llm: Some(&summary),
+    };
+    let mut all = String::new();
+    for format in [
+        Format::Text,
+        Format::Review,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Gerrit,
+        Format::Github,
+    ] {
+        let out = render_to_string(format, &report, false);
+        if format == Format::Json || format == Format::Sarif {
+            assert!(out.contains("\"completion_tokens\": 300"), "{format:?}");
+        } else {
+            assert!(out.contains("1500 tokens"), "{format:?} states the tokens used");
+            assert!(out.contains("dismissed by llm: the directory is private"), "{format:?}");
+            assert!(out.contains("static + llm, llm confidence high"), "{format:?}");
+        }
+        all.push_str(&format!("==== {format:?}\n{}", versionless(out)));
+    }
+    let json: Value = serde_json::from_str(&render_to_string(Format::Json, &report, false))
+        .expect("valid JSON");
+    let sources: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["source"].as_str())
+        .collect();
+    assert_eq!(sources.iter().filter(|s| **s == "llm").count(), 1);
+    assert_eq!(sources.iter().filter(|s| **s == "both").count(), 1);
+    let sarif: Value = serde_json::from_str(&render_to_string(Format::Sarif, &report, false))
+        .expect("valid SARIF");
+    let props: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| &r["properties"])
+        .collect();
+    assert!(props.iter().any(|p| p["source"] == "llm" && p["llmReanchored"] == true));
+    assert!(props.iter().any(|p| p["llmDismissed"] == "the directory is private to the service"));
+    let errors = sarif_errors(&sarif);
+    assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
+    insta::assert_snapshot!(all);
 }

@@ -99,6 +99,8 @@ mod tests {
             related: Vec::new(),
             trace: Vec::new(),
             fingerprint: fingerprint.into(),
+            source: Default::default(),
+            llm: None,
         }
     }
 
