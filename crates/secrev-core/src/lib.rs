@@ -6,6 +6,7 @@
 mod change;
 pub mod cwe;
 mod finding;
+mod fingerprint;
 mod location;
 mod rule_info;
 mod taxonomy;
@@ -14,6 +15,7 @@ pub use change::{ChangeSummary, ChangedFile, FileStatus};
 pub use finding::{
     Diagnostic, DiagnosticKind, Finding, LlmNote, LlmSummary, RelatedLocation, Source, TraceStep,
 };
+pub use fingerprint::fingerprint;
 pub use location::{ByteSpan, LineIndex, Position, Span};
 pub use rule_info::{RuleDocs, RuleInfo};
 pub use taxonomy::{Category, Confidence, Severity};

@@ -4,7 +4,6 @@
 
 mod config;
 mod discover;
-mod fingerprint;
 mod scan;
 mod snapshot;
 mod suppress;

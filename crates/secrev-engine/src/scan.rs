@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::discover::display;
-use crate::fingerprint::fingerprint;
+use secrev_core::fingerprint;
 use crate::snapshot::{Disk, Snapshot};
 use crate::suppress::suppresses;
 use crate::taint::{taint_findings, taint_rules, LightFile, TaintFile};

@@ -2,7 +2,7 @@
 //! findings of the taint rules (PY801...), with the data's path as the finding's trace.
 
 use crate::config::Settings;
-use crate::fingerprint::fingerprint;
+use secrev_core::fingerprint;
 use crate::snapshot::Snapshot;
 use crate::suppress::suppresses;
 use rayon::prelude::*;

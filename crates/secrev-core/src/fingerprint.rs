@@ -3,7 +3,7 @@
 /// A stable 64-bit FNV-1a hash, hex-encoded, of the rule, the enclosing function and the finding's
 /// source line with all whitespace removed. FNV is enough here: fingerprints identify, they do
 /// not protect anything.
-pub(crate) fn fingerprint(rule_id: &str, function: &str, line_text: &str) -> String {
+pub fn fingerprint(rule_id: &str, function: &str, line_text: &str) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;
     let normalized = line_text.split_whitespace().flat_map(str::bytes);
