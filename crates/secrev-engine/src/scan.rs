@@ -3,11 +3,11 @@
 
 use crate::config::Settings;
 use crate::discover::display;
-use secrev_core::fingerprint;
 use crate::snapshot::{Disk, Snapshot};
 use crate::suppress::suppresses;
 use crate::taint::{taint_findings, taint_rules, LightFile, TaintFile};
 use rayon::prelude::*;
+use secrev_core::fingerprint;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_rules::helpers::is_test_path;
 use secrev_rules::{check_unit, RuleHit};

@@ -2,10 +2,10 @@
 //! findings of the taint rules (PY801...), with the data's path as the finding's trace.
 
 use crate::config::Settings;
-use secrev_core::fingerprint;
 use crate::snapshot::Snapshot;
 use crate::suppress::suppresses;
 use rayon::prelude::*;
+use secrev_core::fingerprint;
 use secrev_core::{
     ByteSpan, Confidence, Finding, LineIndex, RelatedLocation, Severity, Span, TraceStep,
 };

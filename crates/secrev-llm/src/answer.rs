@@ -119,9 +119,8 @@ static LINES: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d+)(?:\s*(?:-|–|—|to)\s*(\d+))?").expect("valid regex")
-});
+static RANGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d+)(?:\s*(?:-|–|—|to)\s*(\d+))?").expect("valid regex"));
 static BACKTICKS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"`([^`\n]+)`").expect("valid regex"));
 static ITEM: LazyLock<Regex> =
@@ -153,7 +152,13 @@ const ADVICE_HEADINGS: [&str; 5] = [
 ];
 
 /// Labels of the advice part of an item (`**Suggestion**: ...`).
-const FIX_LABELS: [&str; 5] = ["suggestion", "solution", "recommendation", "fix", "mitigation"];
+const FIX_LABELS: [&str; 5] = [
+    "suggestion",
+    "solution",
+    "recommendation",
+    "fix",
+    "mitigation",
+];
 
 // ---- JSON ----
 
@@ -236,8 +241,16 @@ fn json_finding(item: &Value) -> Option<ModelFinding> {
         })
     };
     let cwes = match object.get("cwe") {
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).into_iter().collect(),
-        Some(Value::String(s)) => cwe_ids(s).into_iter().chain(s.trim().parse().ok()).take(1).collect(),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .into_iter()
+            .collect(),
+        Some(Value::String(s)) => cwe_ids(s)
+            .into_iter()
+            .chain(s.trim().parse().ok())
+            .take(1)
+            .collect(),
         _ => Vec::new(),
     };
     let start = number(&["start_line", "line", "startLine"]);
@@ -367,13 +380,15 @@ fn numbered_items(text: &str) -> Vec<Item> {
         if let (true, Some(item)) = (open, items.last_mut()) {
             let body = strip_markup(trimmed.trim_start_matches(['-', '*', '•']).trim());
             let lower = body.to_ascii_lowercase();
-            match FIX_LABELS
-                .iter()
-                .find(|l| lower.starts_with(*l) && lower[l.len()..].trim_start().starts_with([':', 's']))
-            {
-                Some(_) => item
-                    .fix
-                    .push(body.split_once(':').map_or(body.as_str(), |(_, f)| f).trim().to_owned()),
+            match FIX_LABELS.iter().find(|l| {
+                lower.starts_with(*l) && lower[l.len()..].trim_start().starts_with([':', 's'])
+            }) {
+                Some(_) => item.fix.push(
+                    body.split_once(':')
+                        .map_or(body.as_str(), |(_, f)| f)
+                        .trim()
+                        .to_owned(),
+                ),
                 None => item.explanation.push(body),
             }
         }
@@ -383,7 +398,11 @@ fn numbered_items(text: &str) -> Vec<Item> {
 
 /// `**Title**:` → `Title:`.
 fn strip_markup(s: &str) -> String {
-    s.replace("**", "").trim().trim_end_matches(':').trim().to_owned()
+    s.replace("**", "")
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_owned()
 }
 
 fn item_finding(item: &Item) -> ModelFinding {
@@ -415,12 +434,24 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// none under a condition.
 fn claims_no_defects(sentence: &str) -> bool {
     let s = sentence.to_ascii_lowercase();
-    let about_defects = ["security defect", "vulnerabilit", "security issue", "security flaw"]
-        .iter()
-        .any(|w| s.contains(w));
-    let qualified = ["other", "additional", "further", "examples of", "if not", "unless"]
-        .iter()
-        .any(|w| s.contains(w));
+    let about_defects = [
+        "security defect",
+        "vulnerabilit",
+        "security issue",
+        "security flaw",
+    ]
+    .iter()
+    .any(|w| s.contains(w));
+    let qualified = [
+        "other",
+        "additional",
+        "further",
+        "examples of",
+        "if not",
+        "unless",
+    ]
+    .iter()
+    .any(|w| s.contains(w));
     about_defects && NEGATION.is_match(&s) && !qualified
 }
 
@@ -461,7 +492,7 @@ pub(crate) fn line_ranges(text: &str) -> Vec<(u32, u32)> {
 }
 
 /// Backticked words: code the text names.
-fn code_words(text: &str) -> Vec<String> {
+pub(crate) fn code_words(text: &str) -> Vec<String> {
     BACKTICKS
         .captures_iter(text)
         .map(|c| c[1].trim().to_owned())
@@ -500,12 +531,18 @@ mod tests {
 
     #[test]
     fn a_clean_claim_is_not_an_other_or_conditional_one() {
-        assert!(claims_no_defects("No security defects are detected in the code"));
-        assert!(claims_no_defects("I did not identify any direct security defects"));
+        assert!(claims_no_defects(
+            "No security defects are detected in the code"
+        ));
+        assert!(claims_no_defects(
+            "I did not identify any direct security defects"
+        ));
         assert!(!claims_no_defects("No other security defects were found"));
         assert!(!claims_no_defects(
             "vulnerabilities arise if not properly sanitized"
         ));
-        assert!(!claims_no_defects("several potential security defects can be identified"));
+        assert!(!claims_no_defects(
+            "several potential security defects can be identified"
+        ));
     }
 }

@@ -32,7 +32,12 @@ impl Cache {
     }
 
     fn path(&self, key: &str) -> Option<PathBuf> {
-        Some(self.dir.as_ref()?.join(&key[..2]).join(format!("{key}.json")))
+        Some(
+            self.dir
+                .as_ref()?
+                .join(&key[..2])
+                .join(format!("{key}.json")),
+        )
     }
 
     /// The cached answer for `key`, if any (an unreadable entry is a miss).
@@ -64,7 +69,8 @@ impl Cache {
         }
         // Written aside and renamed, so a reader never sees half an entry.
         let temp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&temp, doc.to_string()).is_ok() && std::fs::rename(&temp, &path).is_err() {
+        if std::fs::write(&temp, doc.to_string()).is_ok() && std::fs::rename(&temp, &path).is_err()
+        {
             let _ = std::fs::remove_file(&temp);
         }
     }

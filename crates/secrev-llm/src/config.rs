@@ -125,9 +125,11 @@ impl LlmConfig {
     /// The `[llm]` table of a configuration file.
     pub fn from_table(table: toml::Table) -> Result<LlmConfig, String> {
         if table.contains_key("api-key") {
-            return Err("`[llm] api-key` is not accepted: keys do not belong in files; name the \
+            return Err(
+                "`[llm] api-key` is not accepted: keys do not belong in files; name the \
                  environment variable that holds it with `api-key-env`"
-                .to_owned());
+                    .to_owned(),
+            );
         }
         toml::Value::Table(table)
             .try_into()

@@ -6,8 +6,8 @@
 
 use crate::answer::{ModelFinding, Verdict};
 use secrev_core::{
-    cwe, fingerprint, Category, Confidence, Finding, LlmNote, Position, RelatedLocation,
-    Severity, Source, Span,
+    cwe, fingerprint, Category, Confidence, Finding, LlmNote, Position, RelatedLocation, Severity,
+    Source, Span,
 };
 use std::collections::HashSet;
 
@@ -49,11 +49,7 @@ impl Shown<'_> {
 const MAX_MESSAGE: usize = 600;
 
 /// Checks one model finding; `verdict` and `hedged` are the answer's.
-pub fn ground(
-    shown: &Shown,
-    model: &ModelFinding,
-    verdict: Verdict,
-) -> Result<Finding, Dropped> {
+pub fn ground(shown: &Shown, model: &ModelFinding, verdict: Verdict) -> Result<Finding, Dropped> {
     let quote = model.quote.as_deref().and_then(quote_lines);
     if model.lines.is_empty() && quote.is_none() {
         return Err(Dropped::Vague);
@@ -93,7 +89,10 @@ pub fn ground(
     let message = one_line(&model.explanation, MAX_MESSAGE);
     Ok(Finding {
         rule_id: LLM_RULE.into(),
-        title: format!("{} (reported by the language model)", cwe::name(id).unwrap_or("")),
+        title: format!(
+            "{} (reported by the language model)",
+            cwe::name(id).unwrap_or("")
+        ),
         cwe: id,
         pillar: cwe::pillar_of(id).unwrap_or(id),
         category: category(id),
@@ -116,11 +115,7 @@ pub fn ground(
         },
         related,
         trace: Vec::new(),
-        fingerprint: fingerprint(
-            &format!("{LLM_RULE}/{id}"),
-            "",
-            shown.line(span.start.line),
-        ),
+        fingerprint: fingerprint(&format!("{LLM_RULE}/{id}"), "", shown.line(span.start.line)),
         source: Source::Llm,
         llm: Some(LlmNote {
             confidence,
@@ -133,7 +128,12 @@ pub fn ground(
 
 /// The model's confidence, lowered for hedged words, a clean verdict around the finding, and
 /// corrected line numbers; free text without a quote is never above medium.
-fn confidence(model: &ModelFinding, verdict: Verdict, quoted: bool, reanchored: bool) -> Confidence {
+fn confidence(
+    model: &ModelFinding,
+    verdict: Verdict,
+    quoted: bool,
+    reanchored: bool,
+) -> Confidence {
     let mut c = model.confidence.unwrap_or(Confidence::Medium);
     if model.hedged || verdict == Verdict::NoDefects {
         c = Confidence::Low;
@@ -165,7 +165,10 @@ fn quote_lines(quote: &str) -> Option<Vec<String>> {
         })
         .filter(|l| !l.is_empty())
         .collect();
-    let chars: usize = lines.iter().map(|l| l.chars().filter(|c| !c.is_whitespace()).count()).sum();
+    let chars: usize = lines
+        .iter()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
     (chars >= 3).then_some(lines)
 }
 
@@ -260,7 +263,10 @@ pub(crate) fn specific(shown: &Shown, cited: &[(u32, u32)], model: &ModelFinding
 
 /// Whether `prose` (or one of `code_words`) names an identifier, or part of one, of `code`.
 pub(crate) fn mentions_code(prose: &str, code_words: &[String], code: &str) -> bool {
-    if code_words.iter().any(|w| w.len() >= 3 && code.contains(w.as_str())) {
+    if code_words
+        .iter()
+        .any(|w| w.len() >= 3 && code.contains(w.as_str()))
+    {
         return true;
     }
     let parts: HashSet<String> = code
@@ -315,14 +321,23 @@ fn category(id: u32) -> Category {
     const TABLE: [(&[u32], Category); 11] = [
         (&[22, 73, 59], Category::PathTraversal),
         (&[502], Category::Deserialization),
-        (&[74, 77, 78, 89, 94, 79, 90, 643, 1336, 113, 117, 917], Category::Injection),
+        (
+            &[74, 77, 78, 89, 94, 79, 90, 643, 1336, 113, 117, 917],
+            Category::Injection,
+        ),
         (&[362, 367], Category::RaceCondition),
         (&[400, 770, 1333, 409, 674], Category::CrashDos),
         (&[404, 772, 401, 775], Category::ResourceLeak),
-        (&[310, 326, 327, 328, 330, 295, 311, 312, 319, 321, 259, 798], Category::Crypto),
+        (
+            &[310, 326, 327, 328, 330, 295, 311, 312, 319, 321, 259, 798],
+            Category::Crypto,
+        ),
         (&[200, 209, 532, 359], Category::InfoLeak),
         (&[119, 787, 125, 416, 476, 190], Category::MemorySafety),
-        (&[284, 285, 287, 862, 863, 269, 732, 276], Category::ImproperAccess),
+        (
+            &[284, 285, 287, 862, 863, 269, 732, 276],
+            Category::ImproperAccess,
+        ),
         (&[20, 1284, 129], Category::InputValidation),
     ];
     let up = ancestors(id);

@@ -155,7 +155,8 @@ pub fn review(
                         g.path == f.path && g.cwe == f.cwe && g.span.start.line == f.span.start.line
                     });
                     if !duplicate {
-                        summary.reanchored += u32::from(f.llm.as_ref().is_some_and(|n| n.reanchored));
+                        summary.reanchored +=
+                            u32::from(f.llm.as_ref().is_some_and(|n| n.reanchored));
                         model_findings.push(f);
                     }
                 }
@@ -195,7 +196,12 @@ fn prepare(file: &FileInput, statics: &[Finding]) -> Prepared {
 
 /// The windows to send: the whole file, or each changed hunk with `context-lines` around it;
 /// either cut into parts of at most `max-prompt-lines`.
-fn plan(config: &LlmConfig, files: &[FileInput], prepared: &[Prepared], statics: &[Finding]) -> Vec<Job> {
+fn plan(
+    config: &LlmConfig,
+    files: &[FileInput],
+    prepared: &[Prepared],
+    statics: &[Finding],
+) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, (file, prep)) in files.iter().zip(prepared).enumerate() {
         let len = prep.lines.len() as u32;
@@ -229,7 +235,9 @@ fn plan(config: &LlmConfig, files: &[FileInput], prepared: &[Prepared], statics:
                     .iter()
                     .enumerate()
                     .filter(|(_, f)| {
-                        f.path == file.path && f.span.start.line >= first && f.span.start.line <= last
+                        f.path == file.path
+                            && f.span.start.line >= first
+                            && f.span.start.line <= last
                     })
                     .map(|(k, _)| k)
                     .collect();
@@ -344,7 +352,8 @@ fn triage(
         if finding.source == Source::Llm || finding.is_dismissed() {
             continue;
         }
-        if !mentions_code(&judgement.reason, &[], &code) {
+        let named = answer::code_words(&judgement.reason);
+        if !mentions_code(&judgement.reason, &named, &code) {
             summary.errors.push(format!(
                 "dismissal of {} at {}:{} ignored: its reason names nothing in the code",
                 finding.rule_id, finding.path, finding.span.start.line
@@ -360,7 +369,13 @@ fn triage(
         });
         // The model's confidence that the finding is real.
         note.confidence = secrev_core::Confidence::Low;
-        note.dismissed = Some(judgement.reason.split_whitespace().collect::<Vec<_>>().join(" "));
+        note.dismissed = Some(
+            judgement
+                .reason
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         summary.dismissed += 1;
     }
 }

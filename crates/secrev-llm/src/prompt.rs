@@ -17,7 +17,10 @@ const BUILTIN: [(&str, &str); 6] = [
     ("basic", include_str!("../prompts/basic.txt")),
     ("pillars", include_str!("../prompts/pillars.txt")),
     ("reasoning", include_str!("../prompts/reasoning.txt")),
-    ("static-context", include_str!("../prompts/static-context.txt")),
+    (
+        "static-context",
+        include_str!("../prompts/static-context.txt"),
+    ),
     ("triage", include_str!("../prompts/triage.txt")),
 ];
 
@@ -181,10 +184,7 @@ fn code_block(id: &str, excerpt: &Excerpt) -> String {
     let width = excerpt.last.to_string().len();
     let mut body = String::new();
     for n in excerpt.first..=excerpt.last {
-        let line = excerpt
-            .lines
-            .get(n as usize - 1)
-            .map_or("", String::as_str);
+        let line = excerpt.lines.get(n as usize - 1).map_or("", String::as_str);
         let _ = writeln!(body, "{n:>width$} | {}", neutralise(line));
     }
     format!(

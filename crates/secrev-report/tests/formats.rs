@@ -844,14 +844,23 @@ fn llm_sources_in_every_format() {
         if format == Format::Json || format == Format::Sarif {
             assert!(out.contains("\"completion_tokens\": 300"), "{format:?}");
         } else {
-            assert!(out.contains("1500 tokens"), "{format:?} states the tokens used");
-            assert!(out.contains("dismissed by llm: the directory is private"), "{format:?}");
-            assert!(out.contains("static + llm, llm confidence high"), "{format:?}");
+            assert!(
+                out.contains("1500 tokens"),
+                "{format:?} states the tokens used"
+            );
+            assert!(
+                out.contains("dismissed by llm: the directory is private"),
+                "{format:?}"
+            );
+            assert!(
+                out.contains("static + llm, llm confidence high"),
+                "{format:?}"
+            );
         }
         all.push_str(&format!("==== {format:?}\n{}", versionless(out)));
     }
-    let json: Value = serde_json::from_str(&render_to_string(Format::Json, &report, false))
-        .expect("valid JSON");
+    let json: Value =
+        serde_json::from_str(&render_to_string(Format::Json, &report, false)).expect("valid JSON");
     let sources: Vec<&str> = json["findings"]
         .as_array()
         .expect("findings")
@@ -868,8 +877,12 @@ fn llm_sources_in_every_format() {
         .iter()
         .map(|r| &r["properties"])
         .collect();
-    assert!(props.iter().any(|p| p["source"] == "llm" && p["llmReanchored"] == true));
-    assert!(props.iter().any(|p| p["llmDismissed"] == "the directory is private to the service"));
+    assert!(props
+        .iter()
+        .any(|p| p["source"] == "llm" && p["llmReanchored"] == true));
+    assert!(props
+        .iter()
+        .any(|p| p["llmDismissed"] == "the directory is private to the service"));
     let errors = sarif_errors(&sarif);
     assert!(errors.is_empty(), "invalid SARIF: {errors:#?}");
     insta::assert_snapshot!(all);
