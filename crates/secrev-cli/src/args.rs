@@ -163,6 +163,73 @@ pub(crate) struct CommonArgs {
     /// Do not print per-file warnings (syntax errors, skipped files) on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// The LLM layer's flags; each overrides the `[llm]` section of the configuration file.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "LLM-assisted review (off unless --llm)")]
+pub(crate) struct LlmArgs {
+    /// Also ask a language model (an OpenAI-compatible chat-completions endpoint) to review the
+    /// code; its findings are checked against the code before they are reported. Without this
+    /// flag nothing is sent anywhere.
+    #[arg(long)]
+    pub llm: bool,
+
+    /// Prompt strategy: basic, pillars, reasoning, static-context.
+    #[arg(long, value_name = "STRATEGY", value_parser = ["basic", "pillars", "reasoning", "static-context"])]
+    pub llm_strategy: Option<String>,
+
+    /// Let the model judge secrev's own findings; a dismissal is shown with its reason and
+    /// stops the finding from failing the run, never hides it.
+    #[arg(long)]
+    pub llm_triage: bool,
+
+    /// The API root, e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1.
+    #[arg(long, value_name = "URL")]
+    pub llm_base_url: Option<String>,
+
+    /// The model name.
+    #[arg(long, value_name = "NAME")]
+    pub llm_model: Option<String>,
+
+    /// The environment variable holding the API key (the key itself is never a flag).
+    #[arg(long, value_name = "VAR")]
+    pub llm_api_key_env: Option<String>,
+
+    /// Seconds to wait for one answer.
+    #[arg(long, value_name = "SECONDS")]
+    pub llm_timeout: Option<f64>,
+
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N")]
+    pub llm_concurrency: Option<usize>,
+
+    /// Retries after 429, 5xx or connection failures.
+    #[arg(long, value_name = "N")]
+    pub llm_retries: Option<u32>,
+
+    /// Most tokens per answer.
+    #[arg(long, value_name = "N")]
+    pub llm_max_tokens: Option<u32>,
+
+    /// Most tokens the whole run may spend.
+    #[arg(long, value_name = "N")]
+    pub llm_max_run_tokens: Option<u64>,
+
+    /// A directory of prompt templates replacing the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub llm_prompt_dir: Option<PathBuf>,
+
+    /// Where answers are cached.
+    #[arg(long, value_name = "DIR")]
+    pub llm_cache_dir: Option<PathBuf>,
+
+    /// Do not read or write the answer cache.
+    #[arg(long)]
+    pub llm_no_cache: bool,
 }
 
 /// Formats for `rules`.

@@ -2,6 +2,7 @@
 //! can be tested lives in the library crates.
 
 mod args;
+mod llm;
 mod review_cmd;
 mod rules_cmd;
 mod scan_cmd;

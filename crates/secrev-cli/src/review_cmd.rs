@@ -1,8 +1,10 @@
 //! `secrev review`.
 
 use crate::args::{OutputFormat, ReviewArgs};
+use crate::llm;
 use crate::shared::{exit_status, settings, warn, write_report};
 use secrev_core::RuleInfo;
+use secrev_llm::FileInput;
 use secrev_report::{ScanReport, Summary};
 use secrev_review::{review, ReviewOptions, Target};
 use std::ffi::OsString;
@@ -28,13 +30,31 @@ pub(crate) fn run(args: ReviewArgs) -> Result<u8, String> {
         ReviewOptions {
             threads: args.common.threads,
             all: args.all,
+            keep_sources: args.common.llm.llm,
         },
     )
     .map_err(|e| e.to_string())?;
     warn(&outcome.diagnostics, &args.common);
+    // Only the changed lines and their context are sent, unless every finding was asked for.
+    let files = outcome
+        .sources
+        .iter()
+        .map(|s| FileInput {
+            path: s.path.clone(),
+            text: s.text.clone(),
+            changed: (!args.all).then(|| s.changed.clone()),
+        })
+        .collect();
+    let (findings, llm_summary) = llm::apply(
+        &args.common,
+        &settings,
+        files,
+        outcome.findings,
+        Some(&outcome.change.title),
+    )?;
     let rules: Vec<RuleInfo> = settings.rules.iter().map(|r| r.info).collect();
     let report = ScanReport {
-        findings: &outcome.findings,
+        findings: &findings,
         diagnostics: &outcome.diagnostics,
         rules: &rules,
         summary: Summary {
@@ -43,17 +63,14 @@ pub(crate) fn run(args: ReviewArgs) -> Result<u8, String> {
             lines_scanned: outcome.lines_scanned,
         },
         change: Some(&outcome.change),
+        llm: llm_summary.as_ref(),
     };
     write_report(
         args.format.unwrap_or(OutputFormat::Review),
         &report,
         &args.common,
     )?;
-    Ok(exit_status(
-        &outcome.diagnostics,
-        &outcome.findings,
-        &settings,
-    ))
+    Ok(exit_status(&outcome.diagnostics, &findings, &settings))
 }
 
 /// What the arguments ask to review.

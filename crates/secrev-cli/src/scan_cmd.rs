@@ -1,10 +1,12 @@
 //! `secrev scan`.
 
 use crate::args::{OutputFormat, ScanArgs};
+use crate::llm;
 use crate::shared::{exit_status, settings, warn, write_report};
 use indicatif::{ProgressBar, ProgressStyle};
 use secrev_core::{Diagnostic, RuleInfo};
 use secrev_engine::{discover, scan};
+use secrev_llm::FileInput;
 use secrev_report::{ScanReport, Summary};
 use secrev_review::baseline::Baseline;
 use std::io::IsTerminal;
@@ -29,18 +31,26 @@ pub(crate) fn run(args: ScanArgs) -> Result<u8, String> {
     diagnostics.extend(outcome.diagnostics);
     warn(&diagnostics, &args.common);
 
+    let files = if args.common.llm.llm {
+        llm_inputs(&discovered.files, &diagnostics, &settings)
+    } else {
+        Vec::new()
+    };
+    let (all_findings, llm_summary) =
+        llm::apply(&args.common, &settings, files, outcome.findings, None)?;
+
     if let Some(path) = &args.write_baseline {
-        Baseline::of(&outcome.findings).write(path)?;
+        Baseline::of(&all_findings).write(path)?;
     }
     let findings = match &baseline {
         Some(baseline) => {
-            let (new, accepted) = baseline.filter(outcome.findings);
+            let (new, accepted) = baseline.filter(all_findings);
             if !args.common.quiet && accepted > 0 {
                 eprintln!("secrev: {accepted} findings accepted by the baseline are not shown");
             }
             new
         }
-        None => outcome.findings,
+        None => all_findings,
     };
 
     let rules: Vec<RuleInfo> = settings.rules.iter().map(|r| r.info).collect();
@@ -54,6 +64,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<u8, String> {
             lines_scanned: outcome.lines_scanned,
         },
         change: None,
+        llm: llm_summary.as_ref(),
     };
     let format = args.format.unwrap_or(OutputFormat::Text);
     write_report(format, &report, &args.common)?;
@@ -71,4 +82,37 @@ fn progress_bar(files: usize) -> Option<ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// The scanned files as the LLM layer gets them: whole, read again from disk; files the scan
+/// skipped (unreadable, binary, too large) are not sent.
+fn llm_inputs(
+    files: &[std::path::PathBuf],
+    diagnostics: &[Diagnostic],
+    settings: &secrev_engine::Settings,
+) -> Vec<FileInput> {
+    use secrev_core::DiagnosticKind;
+    files
+        .iter()
+        .filter_map(|path| {
+            let shown = secrev_engine::display(path);
+            let skipped = diagnostics.iter().any(|d| {
+                d.path == shown
+                    && matches!(
+                        d.kind,
+                        DiagnosticKind::Io | DiagnosticKind::Binary | DiagnosticKind::TooLarge
+                    )
+            });
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
+            if skipped || size > settings.max_file_size {
+                return None;
+            }
+            let bytes = std::fs::read(path).ok()?;
+            Some(FileInput {
+                path: shown,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+                changed: None,
+            })
+        })
+        .collect()
 }

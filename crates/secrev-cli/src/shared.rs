@@ -53,6 +53,7 @@ pub(crate) fn warn(diagnostics: &[Diagnostic], common: &CommonArgs) {
 }
 
 /// The exit status: an incomplete analysis beats findings, findings beat a clean result.
+/// Findings the model dismissed (`--llm-triage`) are reported but do not fail the run.
 pub(crate) fn exit_status(
     diagnostics: &[Diagnostic],
     findings: &[Finding],
@@ -60,7 +61,10 @@ pub(crate) fn exit_status(
 ) -> u8 {
     if diagnostics.iter().any(Diagnostic::is_error) {
         EXIT_ERROR
-    } else if findings.iter().any(|f| f.severity >= settings.fail_on) {
+    } else if findings
+        .iter()
+        .any(|f| f.severity >= settings.fail_on && !f.is_dismissed())
+    {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -33,6 +33,8 @@ pub struct FileConfig {
     pub max_file_size: Option<u64>,
     /// Extra taint model files (sources, sinks, sanitizers), relative to the config file.
     pub taint_models: Option<Vec<String>>,
+    /// The `[llm]` section, read by `secrev-llm` (only when `--llm` asks for it).
+    pub llm: Option<toml::Table>,
 }
 
 /// A configuration problem: always fatal (exit 2).
@@ -60,6 +62,8 @@ pub struct Settings {
     pub models: Arc<Models>,
     /// The configuration file that was read, if any.
     pub config_path: Option<PathBuf>,
+    /// The configuration file's `[llm]` section, unread: the LLM layer interprets it.
+    pub llm: Option<toml::Table>,
 }
 
 const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
@@ -183,6 +187,7 @@ impl FileConfig {
                 models
             }),
             config_path,
+            llm: self.llm,
         })
     }
 }

@@ -271,6 +271,9 @@ impl std::fmt::Display for Unanswered {
     }
 }
 
+/// An answer (and whether it came from the cache), or why there is none.
+type Asked = Result<(Completion, bool), Unanswered>;
+
 /// Answers to every request, in request order: from the cache, or from the server with at most
 /// `concurrency` requests in flight and none sent once the run's token budget is spent.
 fn ask_all(
@@ -278,12 +281,12 @@ fn ask_all(
     client: &Client,
     cache: &Cache,
     requests: &[ChatRequest],
-) -> Vec<Result<(Completion, bool), Unanswered>> {
+) -> Vec<Asked> {
     let next = AtomicUsize::new(0);
     let spent = AtomicU64::new(0);
-    let results: Mutex<Vec<Option<Result<(Completion, bool), Unanswered>>>> =
+    let results: Mutex<Vec<Option<Asked>>> =
         Mutex::new((0..requests.len()).map(|_| None).collect());
-    let ask = |request: &ChatRequest| -> Result<(Completion, bool), Unanswered> {
+    let ask = |request: &ChatRequest| -> Asked {
         let key = Cache::key(&config.base_url, &client.body(request));
         if let Some(hit) = cache.get(&key) {
             return Ok((hit, true));

@@ -10,8 +10,10 @@ fn seed(name: &str) -> Answer {
     parse(&text)
 }
 
-/// Each parsed item as (CWE ids, cited line ranges, hedged).
-fn items(answer: &Answer) -> Vec<(Vec<u32>, Vec<(u32, u32)>, bool)> {
+/// A parsed item: its CWE ids, cited line ranges, and whether it is hedged.
+type Item = (Vec<u32>, Vec<(u32, u32)>, bool);
+
+fn items(answer: &Answer) -> Vec<Item> {
     answer
         .findings
         .iter()

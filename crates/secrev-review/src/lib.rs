@@ -55,6 +55,19 @@ pub struct ReviewOptions {
     pub threads: usize,
     /// Report every finding in the touched files, not only those the change introduces.
     pub all: bool,
+    /// Keep the text of the reviewed files and their changed lines in the outcome (for the LLM
+    /// layer, which sends changed hunks).
+    pub keep_sources: bool,
+}
+
+/// A reviewed file as it is after the change.
+#[derive(Debug, Clone)]
+pub struct ReviewedSource {
+    /// The path as findings show it.
+    pub path: String,
+    pub text: String,
+    /// The lines the change adds or modifies.
+    pub changed: BTreeSet<u32>,
 }
 
 /// What a review found.
@@ -69,6 +82,8 @@ pub struct ReviewOutcome {
     pub files_scanned: usize,
     pub files_skipped: usize,
     pub lines_scanned: usize,
+    /// The reviewed files, with `keep_sources`; excluded files are never among them.
+    pub sources: Vec<ReviewedSource>,
 }
 
 /// Reviews `target` (a repository is looked for from `cwd`) with `settings`.
@@ -128,6 +143,21 @@ pub fn review(
         // Files rebuilt from hunks have gaps; what fails to parse there is ours, not theirs.
         .filter(|d| !(d.kind == DiagnosticKind::Syntax && partial.contains(&d.path)))
         .collect();
+    let sources = if options.keep_sources {
+        touched
+            .iter()
+            .filter_map(|path| {
+                let bytes = change.after.snapshot.read(path).ok()?;
+                Some(ReviewedSource {
+                    path: display(path),
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    changed: change.added.get(path).cloned().unwrap_or_default(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ReviewOutcome {
         change: change.summary,
         findings,
@@ -135,6 +165,7 @@ pub fn review(
         files_scanned: after.files_scanned,
         files_skipped: after.files_skipped,
         lines_scanned: after.lines_scanned,
+        sources,
     })
 }
 
