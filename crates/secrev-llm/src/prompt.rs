@@ -281,6 +281,70 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_strategy_carries_its_context_and_templates_can_be_replaced() {
+        let lines: Vec<String> = vec!["import os".into(), "os.system(cmd)".into()];
+        let excerpt = Excerpt {
+            path: "a.py",
+            lines: &lines,
+            first: 1,
+            last: 2,
+            changed: vec![2],
+        };
+        let finding = Finding {
+            rule_id: "PY102".into(),
+            title: String::new(),
+            cwe: 78,
+            pillar: 707,
+            category: secrev_core::Category::Injection,
+            severity: secrev_core::Severity::High,
+            confidence: secrev_core::Confidence::High,
+            path: "a.py".into(),
+            span: secrev_core::Span {
+                start: secrev_core::Position { line: 2, column: 1 },
+                end: secrev_core::Position {
+                    line: 2,
+                    column: 15,
+                },
+            },
+            message: "`cmd` reaches a shell".into(),
+            fix: String::new(),
+            related: Vec::new(),
+            trace: Vec::new(),
+            fingerprint: String::new(),
+            source: secrev_core::Source::Static,
+            llm: None,
+        };
+        let statics = [&finding];
+        let context = Context {
+            commit_message: Some("Run the maintenance command"),
+            static_findings: &statics,
+            triage: true,
+        };
+        let prompts = Prompts::load(None).expect("builtin");
+        let user = |strategy| build(&prompts, strategy, &excerpt, &context).1;
+        assert!(user(Strategy::Pillars).contains("- CWE-707 Improper Neutralization"));
+        assert!(user(Strategy::Reasoning)
+            .contains("Run the maintenance command\n<<<END COMMIT MESSAGE"));
+        assert!(user(Strategy::Reasoning).contains("step by step"));
+        let with_statics = user(Strategy::StaticContext);
+        assert!(with_statics.contains("S1 PY102 CWE-78 lines 2-2: `cmd` reaches a shell"));
+        assert!(with_statics.contains("\"triage\" list"));
+        // Triage needs the findings whatever the template.
+        assert!(user(Strategy::Basic).contains("S1 PY102"));
+        assert!(user(Strategy::Basic).contains("The change adds or modifies lines 2"));
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("basic.txt"), "Ours: {{path}}\n{{code}}").expect("write");
+        let ours = Prompts::load(Some(dir.path())).expect("override");
+        let (system, user) = build(&ours, Strategy::Basic, &excerpt, &Context::default());
+        assert!(user.starts_with("Ours: \"a.py\"\n<<<CODE"));
+        assert!(
+            system.contains("\"verdict\""),
+            "the other templates stay built in"
+        );
+    }
+
+    #[test]
     fn fill_is_one_pass() {
         let out = fill(
             "a {{x}} b {{y}} {{unknown}} {{",
