@@ -60,20 +60,24 @@ pub fn ground(shown: &Shown, model: &ModelFinding, verdict: Verdict) -> Result<F
         .copied()
         .find(|id| cwe::lookup(*id).is_some())
         .ok_or(Dropped::UnknownCwe)?;
-    // Cited ranges that start in the window, ends clamped to it.
-    let cited: Vec<(u32, u32)> = model
+    // Cited ranges that start in the window, ends clamped to it; a range of blank lines
+    // points at nothing.
+    let mut cited: Vec<(u32, u32)> = model
         .lines
         .iter()
         .filter(|(start, _)| shown.contains(*start))
         .map(|(start, end)| (*start, (*end).clamp(*start, shown.last)))
+        .filter(|(start, end)| (*start..=*end).any(|n| !shown.line(n).trim().is_empty()))
         .collect();
     let (span, reanchored) = match &quote {
         Some(quote) => locate(shown, &cited, quote)?,
         None => {
-            let (start, end) = *cited.first().ok_or(Dropped::Ungrounded)?;
-            if !specific(shown, &cited, model) {
-                return Err(Dropped::Vague);
+            if cited.is_empty() {
+                return Err(Dropped::Ungrounded);
             }
+            // Without a quote, each cited place must be one the words are about.
+            cited.retain(|range| specific(shown, &[*range], model));
+            let (start, end) = *cited.first().ok_or(Dropped::Vague)?;
             (whole_lines(shown, start, end), false)
         }
     };
@@ -257,7 +261,14 @@ pub(crate) fn specific(shown: &Shown, cited: &[(u32, u32)], model: &ModelFinding
         .map(|n| shown.line(n))
         .collect::<Vec<_>>()
         .join("\n");
-    let prose = format!("{} {}", model.title, model.explanation);
+    // A title that names a CWE repeats the catalogue's words ("Improper Check or Handling"),
+    // which say nothing about this code.
+    let title = if model.title.to_ascii_uppercase().contains("CWE") {
+        ""
+    } else {
+        model.title.as_str()
+    };
+    let prose = format!("{title} {}", model.explanation);
     mentions_code(&prose, &model.code_words, &text)
 }
 

@@ -276,7 +276,7 @@ fn seed_002_findings_are_checked_line_by_line() {
 }
 
 #[test]
-fn seed_002_keeps_every_cited_line_as_a_related_location() {
+fn seed_002_keeps_the_cited_lines_its_words_are_about() {
     let code = std::fs::read_to_string(format!(
         "{}/tests/data/fip_namespace.py",
         env!("CARGO_MANIFEST_DIR")
@@ -299,7 +299,9 @@ fn seed_002_keeps_every_cited_line_as_a_related_location() {
         .iter()
         .map(|r| r.span.start.line)
         .collect();
-    assert_eq!(related, vec![61, 68, 211, 221, 253]);
+    // Line 253 (`if self.exists():` before `self.delete()`) shares no word with the
+    // explanation; the other citations are namespace checks, as it says.
+    assert_eq!(related, vec![61, 68, 211, 221]);
 }
 
 #[test]
