@@ -62,7 +62,10 @@ pub(crate) fn apply(
         secrev_llm::review(&config, &files, findings, RunContext { commit_message })?;
     let findings = findings
         .into_iter()
-        .filter(|f| f.source != Source::Llm || f.confidence >= settings.min_confidence)
+        .filter(|f| {
+            f.source != Source::Llm
+                || (f.confidence >= settings.min_confidence && !suppressed(f, &files, settings))
+        })
         .collect();
     if !common.quiet {
         for error in &summary.errors {
@@ -70,4 +73,21 @@ pub(crate) fn apply(
         }
     }
     Ok((findings, Some(summary)))
+}
+
+/// Whether a model finding's first or last line carries `# secrev: ignore[LLM]` (or a bare
+/// `# secrev: ignore`), as static findings are suppressed.
+fn suppressed(f: &Finding, files: &[FileInput], settings: &Settings) -> bool {
+    let Some(file) = files.iter().find(|i| i.path == f.path) else {
+        return false;
+    };
+    let line = |n: u32| {
+        file.text
+            .lines()
+            .nth((n as usize).saturating_sub(1))
+            .unwrap_or("")
+    };
+    [f.span.start.line, f.span.end.line]
+        .iter()
+        .any(|n| secrev_engine::suppresses(line(*n), &f.rule_id, settings.respect_nosec))
 }

@@ -118,6 +118,34 @@ fn scan_with_llm_reports_both_sources_and_tokens() {
 }
 
 #[test]
+fn model_findings_are_suppressed_like_static_ones() {
+    let answer = json!({
+        "reasoning": "", "verdict": "defects", "triage": [],
+        "findings": [{
+            "cwe": "CWE-22", "start_line": 2, "end_line": 2, "code": "open(path)",
+            "explanation": "`path` comes from the caller", "fix": "check it", "confidence": "high"
+        }]
+    });
+    let code = "def read(path):\n    return open(path).read()  # secrev: ignore[LLM]\n";
+    for (text, expected) in [
+        (code.to_owned(), vec![]),
+        (
+            code.replace("  # secrev: ignore[LLM]", ""),
+            vec![("LLM".to_owned(), 2, "llm".to_owned())],
+        ),
+    ] {
+        let server = Server::start(vec![Reply::answer(&answer.to_string())]);
+        let dir = tree(&[("io.py", text.as_bytes())]);
+        let output = scan_in(dir.path())
+            .args(["-f", "json"])
+            .args(llm_flags(&server))
+            .output()
+            .expect("runs");
+        assert_eq!(sources(&json_of(&output)), expected);
+    }
+}
+
+#[test]
 fn nothing_is_sent_without_the_flag() {
     let server = Server::start(vec![Reply::answer(&sql_answer())]);
     let dir = tree(&[("app.py", app().as_bytes())]);

@@ -13,3 +13,4 @@ pub use config::{ConfigError, FileConfig, Settings};
 pub use discover::{discover, display, is_python, Discovered};
 pub use scan::{scan, scan_request, ScanOutcome, ScanRequest};
 pub use snapshot::{Disk, DiskAt, Snapshot};
+pub use suppress::suppresses;

@@ -56,7 +56,7 @@ const BANDIT_EQUIVALENTS: &[(&str, &[&str])] = &[
 ];
 
 /// Whether the comment on `line` suppresses `rule_id`.
-pub(crate) fn suppresses(line: &str, rule_id: &str, respect_nosec: bool) -> bool {
+pub fn suppresses(line: &str, rule_id: &str, respect_nosec: bool) -> bool {
     let Some(hash) = line.find('#') else {
         return false;
     };
