@@ -37,7 +37,10 @@ pub struct Shown<'a> {
 
 impl Shown<'_> {
     fn line(&self, n: u32) -> &str {
-        self.lines.get(n as usize - 1).map_or("", String::as_str)
+        (n as usize)
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i))
+            .map_or("", String::as_str)
     }
 
     fn contains(&self, n: u32) -> bool {

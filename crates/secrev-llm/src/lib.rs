@@ -348,7 +348,7 @@ fn triage(
         };
         let finding = &mut statics[index];
         let code: String = (finding.span.start.line..=finding.span.end.line)
-            .filter_map(|n| shown.lines.get(n as usize - 1))
+            .filter_map(|n| (n as usize).checked_sub(1).and_then(|i| shown.lines.get(i)))
             .cloned()
             .collect::<Vec<_>>()
             .join("\n");

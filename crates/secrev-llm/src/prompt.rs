@@ -161,7 +161,8 @@ pub fn fill(template: &str, vars: &[(&str, String)]) -> String {
 fn block_id(excerpt: &Excerpt, context: &Context) -> String {
     let mut hasher = Sha256::new();
     hasher.update(excerpt.path.as_bytes());
-    for line in &excerpt.lines[excerpt.first as usize - 1..excerpt.last as usize] {
+    let window = (excerpt.first as usize).saturating_sub(1)..excerpt.last as usize;
+    for line in excerpt.lines.get(window).unwrap_or_default() {
         hasher.update(line.as_bytes());
         hasher.update(b"\n");
     }
@@ -184,7 +185,10 @@ fn code_block(id: &str, excerpt: &Excerpt) -> String {
     let width = excerpt.last.to_string().len();
     let mut body = String::new();
     for n in excerpt.first..=excerpt.last {
-        let line = excerpt.lines.get(n as usize - 1).map_or("", String::as_str);
+        let line = (n as usize)
+            .checked_sub(1)
+            .and_then(|i| excerpt.lines.get(i))
+            .map_or("", String::as_str);
         let _ = writeln!(body, "{n:>width$} | {}", neutralise(line));
     }
     format!(
