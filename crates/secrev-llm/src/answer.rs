@@ -530,6 +530,26 @@ mod tests {
     }
 
     #[test]
+    fn odd_answers_do_not_panic() {
+        for text in [
+            "",
+            "{",
+            "}{",
+            "```",
+            "1. line 99999999999999 CWE-99999999",
+            "1.  **é**: lines 5–3 and 0, CWE-\u{feff}78",
+            "{\"findings\": [1, null, {\"cwe\": -3, \"start_line\": -1}], \"verdict\": 7}",
+            "{\"findings\": [{\"cwe\": 4294967296, \"line\": 18446744073709551615}]}",
+        ] {
+            let answer = parse(text);
+            assert!(answer
+                .findings
+                .iter()
+                .all(|f| f.lines.iter().all(|(s, e)| *s > 0 && s <= e)));
+        }
+    }
+
+    #[test]
     fn a_clean_claim_is_not_an_other_or_conditional_one() {
         assert!(claims_no_defects(
             "No security defects are detected in the code"
