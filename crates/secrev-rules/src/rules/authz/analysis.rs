@@ -80,7 +80,8 @@ pub(super) struct FileView<'u> {
 
 impl<'u> FileView<'u> {
     /// The handlers `handler` is compared with: the other handlers of its class when the class
-    /// has enough of them to show a convention, otherwise every other handler of the file.
+    /// has enough of them to show a convention (or when none of them authorizes), otherwise every
+    /// other handler of the file.
     /// Handlers marked public are no evidence either way.
     pub fn siblings(&self, index: usize) -> Vec<&Handler<'u>> {
         let me = &self.handlers[index];
@@ -96,7 +97,11 @@ impl<'u> FileView<'u> {
         };
         if me.class.is_some() {
             let in_class = others(true);
-            if in_class.len() >= MIN_CHECKING_SIBLINGS {
+            // A class whose other handlers all go unchecked is public by design (versions,
+            // discovery): the file's other controllers say nothing about it.
+            if in_class.len() >= MIN_CHECKING_SIBLINGS
+                || (!in_class.is_empty() && !in_class.iter().any(|h| h.authorizes()))
+            {
                 return in_class;
             }
         }
