@@ -127,7 +127,12 @@ impl Globs {
 
     /// Whether any glob matches `text`.
     pub fn matches(&self, text: &str) -> bool {
-        self.0.iter().any(|g| g.matches_ignoring_case(text))
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            let lower = text.to_ascii_lowercase();
+            self.0.iter().any(|g| g.matches(&lower))
+        } else {
+            self.0.iter().any(|g| g.matches(text))
+        }
     }
 }
 

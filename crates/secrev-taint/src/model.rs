@@ -206,7 +206,7 @@ impl Glob {
     }
 
     /// Whether `text` matches, ignoring ASCII case (the pattern is written in lowercase).
-    pub(crate) fn matches_ignoring_case(&self, text: &str) -> bool {
+    fn matches_ignoring_case(&self, text: &str) -> bool {
         if text.bytes().any(|b| b.is_ascii_uppercase()) {
             self.matches(&text.to_ascii_lowercase())
         } else {

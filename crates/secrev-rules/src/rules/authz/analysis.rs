@@ -133,6 +133,48 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
         let (parent, _) = f.qualname.rsplit_once('.')?;
         classes.get(parent).map(|c| c.qualname.as_str())
     };
+    let decorated_classes: HashSet<&str> = unit
+        .functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::Method && has_handler_decorator(model, f))
+        .filter_map(|f| f.qualname.rsplit_once('.').map(|(p, _)| p))
+        .collect();
+    let controllers: HashSet<&str> = classes
+        .values()
+        .filter(|c| decorated_classes.contains(c.qualname.as_str()) || is_controller(model, c))
+        .map(|c| c.qualname.as_str())
+        .collect();
+    let candidates: Vec<(&Function, Option<&str>)> = unit
+        .functions
+        .iter()
+        .filter_map(|function| {
+            let class = class_of(function);
+            let is_handler = match (function.kind, class) {
+                (FunctionKind::Method, Some(class)) => {
+                    !function.name.starts_with("__")
+                        && (controllers.contains(class)
+                            && model.handler_methods.matches(&function.name)
+                            || has_handler_decorator(model, function))
+                }
+                (FunctionKind::Function, None) => {
+                    !function.qualname.contains('.')
+                        && (has_handler_decorator(model, function)
+                            || (function
+                                .params
+                                .first()
+                                .is_some_and(|p| model.view_params.contains(&p.name))
+                                && model.view_modules.matches(&ctx.path.replace('\\', "/"))))
+                }
+                _ => false,
+            };
+            is_handler.then_some((function, class))
+        })
+        .collect();
+    // Most files have no handlers: learning helpers costs a walk of every body, so only
+    // files with handlers pay it.
+    if candidates.is_empty() {
+        return None;
+    }
     let learned = learn_helpers(model, unit, &class_of);
     let hook = unit
         .functions
@@ -147,35 +189,8 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
             policy: Vec::new(),
         });
 
-    let controllers: HashSet<&str> = classes
-        .values()
-        .filter(|c| is_controller(model, c, unit))
-        .map(|c| c.qualname.as_str())
-        .collect();
     let mut handlers = Vec::new();
-    for function in &unit.functions {
-        let class = class_of(function);
-        let is_handler = match (function.kind, class) {
-            (FunctionKind::Method, Some(class)) => {
-                !function.name.starts_with("__")
-                    && (has_handler_decorator(model, function)
-                        || (controllers.contains(class)
-                            && model.handler_methods.matches(&function.name)))
-            }
-            (FunctionKind::Function, None) => {
-                !function.qualname.contains('.')
-                    && (has_handler_decorator(model, function)
-                        || (function
-                            .params
-                            .first()
-                            .is_some_and(|p| model.view_params.contains(&p.name))
-                            && model.view_modules.matches(&ctx.path.replace('\\', "/"))))
-            }
-            _ => false,
-        };
-        if !is_handler {
-            continue;
-        }
+    for (function, class) in candidates {
         let class_body = class.and_then(|c| classes.get(c).copied());
         let public = is_public(ctx, model, function)
             || class_body.is_some_and(|c| class_is_public(model, c, &classes));
@@ -197,40 +212,69 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
     (!handlers.is_empty()).then_some(FileView { handlers })
 }
 
-/// The names of the file's functions whose bodies authorize, directly or through each other
-/// (to a fixpoint; a chain longer than the file's function count cannot exist).
+/// The names of the file's functions whose bodies authorize, directly or through each other.
+/// Each body is walked once, for its own checks and the file functions it calls; the fixpoint
+/// then runs over names only.
 fn learn_helpers<'u>(
     model: &Authz,
     unit: &'u Unit,
     class_of: &dyn Fn(&Function) -> Option<&'u str>,
 ) -> Learned {
+    let none = Learned::default();
     let mut learned = Learned::default();
-    loop {
-        let mut grew = false;
-        for f in &unit.functions {
-            if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
-                continue;
-            }
-            let methods = class_of(f).is_some();
-            let known = if methods {
-                learned.methods.contains(f.name.as_str())
-            } else {
-                learned.functions.contains(f.name.as_str())
-            };
-            if known || !body_checks(model, f, &learned) {
-                continue;
-            }
-            if methods {
-                learned.methods.insert(f.name.clone());
-            } else {
-                learned.functions.insert(f.name.clone());
-            }
-            grew = true;
+    // (is a method, name, checks directly, methods it calls on self, functions it calls)
+    let mut pending: Vec<(bool, &str, HashSet<String>, HashSet<String>)> = Vec::new();
+    for f in &unit.functions {
+        if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
+            continue;
         }
-        if !grew {
+        let mut direct = false;
+        let mut on_self = HashSet::new();
+        let mut plain = HashSet::new();
+        f.cfg.any_value(&mut |v| {
+            if authorizing(model, v, &none).is_some_and(|k| k != Kind::Denial) {
+                direct = true;
+                return true;
+            }
+            if let ValueKind::Call(call) = &v.kind {
+                let text = call.callee.text.as_str();
+                match text.rsplit_once('.') {
+                    Some((receiver, last)) if is_self(receiver) => {
+                        on_self.insert(last.to_owned());
+                    }
+                    None => {
+                        plain.insert(text.to_owned());
+                    }
+                    _ => {}
+                }
+            }
+            false
+        });
+        let method = class_of(f).is_some();
+        if direct {
+            learned.insert(method, &f.name);
+        } else if !on_self.is_empty() || !plain.is_empty() {
+            pending.push((method, f.name.as_str(), on_self, plain));
+        }
+    }
+    loop {
+        let before = pending.len();
+        pending.retain(|(method, name, on_self, plain)| {
+            let reaches = on_self.iter().any(|n| learned.methods.contains(n))
+                || plain.iter().any(|n| learned.functions.contains(n));
+            if reaches {
+                learned.insert(*method, name);
+            }
+            !reaches
+        });
+        if pending.len() == before {
             return learned;
         }
     }
+}
+
+fn is_self(receiver: &str) -> bool {
+    matches!(receiver, "self" | "cls") || receiver.starts_with("super(")
 }
 
 /// Functions of the file learned to authorize, by name: methods (called through `self`, `cls` or
@@ -239,6 +283,16 @@ fn learn_helpers<'u>(
 pub(super) struct Learned {
     methods: HashSet<String>,
     functions: HashSet<String>,
+}
+
+impl Learned {
+    fn insert(&mut self, method: bool, name: &str) {
+        if method {
+            self.methods.insert(name.to_owned());
+        } else {
+            self.functions.insert(name.to_owned());
+        }
+    }
 }
 
 fn body_checks(model: &Authz, f: &Function, learned: &Learned) -> bool {
@@ -263,8 +317,7 @@ fn authorizing(model: &Authz, v: &Value, learned: &Learned) -> Option<Kind> {
                 return Some(if check.denial { Kind::Denial } else { Kind::Call });
             }
             let (receiver, last) = text.rsplit_once('.').unwrap_or(("", text));
-            let via_self = matches!(receiver, "self" | "cls") || receiver.starts_with("super(");
-            if (via_self && learned.methods.contains(last))
+            if (is_self(receiver) && learned.methods.contains(last))
                 || (receiver.is_empty() && learned.functions.contains(text))
                 || model.helper_names.matches(last)
             {
@@ -421,18 +474,13 @@ fn has_handler_decorator(model: &Authz, f: &Function) -> bool {
         .any(|d| decorator_texts(d).iter().any(|t| model.handler_decorators.matches(t)))
 }
 
-fn is_controller(model: &Authz, class: &Function, unit: &Unit) -> bool {
+fn is_controller(model: &Authz, class: &Function) -> bool {
     model.handler_class_names.matches(&class.name)
         || class.bases.iter().any(|b| {
             b.qualname()
                 .into_iter()
                 .chain(b.path())
                 .any(|t| model.handler_class_bases.matches(t))
-        })
-        || unit.functions.iter().any(|f| {
-            f.kind == FunctionKind::Method
-                && f.qualname.rsplit_once('.').is_some_and(|(p, _)| p == class.qualname)
-                && has_handler_decorator(model, f)
         })
 }
 
