@@ -34,6 +34,10 @@ struct Section {
     #[serde(default)]
     references: Vec<String>,
     #[serde(default)]
+    ownership: Vec<String>,
+    #[serde(default)]
+    compatible_verbs: Vec<Vec<String>>,
+    #[serde(default)]
     helper_names: Vec<String>,
     #[serde(default)]
     dependencies: Vec<String>,
@@ -169,6 +173,9 @@ pub struct Authz {
     pub public_values: Globs,
     pub bases: Globs,
     pub references: Globs,
+    /// The caller's own identity (`context.project_id`): tested in a condition, it scopes.
+    pub ownership: Globs,
+    compatible_verbs: Vec<Vec<String>>,
     pub helper_names: Globs,
     pub dependencies: Globs,
     pub dependency_names: Globs,
@@ -231,6 +238,8 @@ impl Authz {
         extend(&mut self.public_values, &s.public_values);
         extend(&mut self.bases, &s.bases);
         extend(&mut self.references, &s.references);
+        extend(&mut self.ownership, &s.ownership);
+        self.compatible_verbs.extend(s.compatible_verbs);
         extend(&mut self.helper_names, &s.helper_names);
         extend(&mut self.dependencies, &s.dependencies);
         extend(&mut self.dependency_names, &s.dependency_names);
@@ -274,6 +283,14 @@ impl Authz {
             .any(|r| receiver.contains(r.as_str()))
     }
 
+    /// Whether a handler of operation class `own` may check a policy of class `checked`.
+    pub fn verbs_agree(&self, own: &str, checked: &str) -> bool {
+        own == checked
+            || self.compatible_verbs.iter().any(|group| {
+                group.iter().any(|v| v == own) && group.iter().any(|v| v == checked)
+            })
+    }
+
     /// The operation classes (`read`, `create`, `update`, `delete`) a word names.
     pub fn verb_classes(&self, word: &str) -> Vec<&str> {
         let word = word.to_ascii_lowercase();
@@ -300,5 +317,7 @@ mod tests {
         assert!(model.is_operation("self.compute_api", "delete"));
         assert!(!model.is_operation("body", "update"));
         assert_eq!(model.verb_classes("PATCH"), vec!["update"]);
+        assert!(model.verbs_agree("create", "update"));
+        assert!(!model.verbs_agree("read", "delete"));
     }
 }

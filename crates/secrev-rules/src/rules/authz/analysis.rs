@@ -697,6 +697,11 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned) -> Flow {
                 Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value.as_ref()),
                 Stmt::Return { value, .. } => value.as_deref(),
             };
+            let scoped = matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v) && tests_caller(model, v));
+            if scoped {
+                stopped = true;
+                break;
+            }
             if let Some((at, _)) = value.and_then(|v| find_authorizing(model, v, learned)) {
                 for (op, effect) in unchecked.iter().chain(&effects_here) {
                     if *effect == Effect::Changes {
@@ -741,6 +746,12 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned) -> Flow {
         unchecked,
         late,
     }
+}
+
+/// Whether a condition compares something with the caller's own identity
+/// (`id != context.project_id`): the branches it picks are scoped to the caller.
+fn tests_caller(model: &Authz, v: &Value) -> bool {
+    any_in(v, &mut |inner| inner.path().is_some_and(|p| model.ownership.matches(p)))
 }
 
 /// The calls in `v` that matter for authorization: operations that change state, and other

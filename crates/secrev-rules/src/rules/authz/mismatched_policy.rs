@@ -54,8 +54,12 @@ fn rated<'h>(model: &'h Authz, name: &str, checks: &'h [Idiom]) -> Option<(Vec<&
     (!own.is_empty() && !policies.is_empty()).then_some((own, policies))
 }
 
-fn matches(own: &[&str], policies: &[(&Idiom, Vec<&str>)]) -> bool {
-    policies.iter().any(|(_, v)| v.iter().any(|x| own.contains(x)))
+fn agree(model: &Authz, own: &[&str], checked: &[&str]) -> bool {
+    own.iter().any(|o| checked.iter().any(|c| model.verbs_agree(o, c)))
+}
+
+fn matches(model: &Authz, own: &[&str], policies: &[(&Idiom, Vec<&str>)]) -> bool {
+    policies.iter().any(|(_, v)| agree(model, own, v))
 }
 
 fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
@@ -67,7 +71,7 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
         let Some((own, policies)) = rated(model, &handler.function.name, &handler.checks) else {
             continue;
         };
-        if matches(&own, &policies) {
+        if matches(model, &own, &policies) {
             continue;
         }
         let siblings = view.siblings(i);
@@ -80,7 +84,7 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
                 with_scheme += 1;
                 if let Some((idiom, _)) = their_policies
                     .iter()
-                    .find(|(_, v)| v.iter().any(|x| theirs.contains(x)))
+                    .find(|(_, v)| agree(model, &theirs, v))
                 {
                     following.push((sibling.function.name.as_str(), *idiom));
                 }
