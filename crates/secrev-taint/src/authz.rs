@@ -86,6 +86,8 @@ struct HandlerSection {
     #[serde(default)]
     methods: Vec<String>,
     #[serde(default)]
+    ignored_methods: Vec<String>,
+    #[serde(default)]
     view_params: Vec<String>,
     #[serde(default)]
     view_modules: Vec<String>,
@@ -184,6 +186,8 @@ pub struct Authz {
     pub handler_class_bases: Globs,
     pub handler_class_names: Globs,
     pub handler_methods: Globs,
+    /// Methods of controllers that route rather than handle requests.
+    pub ignored_methods: Globs,
     pub view_params: Vec<String>,
     pub view_modules: Globs,
     operation_methods: Globs,
@@ -248,6 +252,7 @@ impl Authz {
         extend(&mut self.handler_class_bases, &s.handlers.class_bases);
         extend(&mut self.handler_class_names, &s.handlers.class_names);
         extend(&mut self.handler_methods, &s.handlers.methods);
+        extend(&mut self.ignored_methods, &s.handlers.ignored_methods);
         self.view_params.extend(s.handlers.view_params);
         extend(&mut self.view_modules, &s.handlers.view_modules);
         extend(&mut self.operation_methods, &s.operations.methods);

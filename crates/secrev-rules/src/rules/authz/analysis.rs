@@ -152,6 +152,7 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
             let is_handler = match (function.kind, class) {
                 (FunctionKind::Method, Some(class)) => {
                     !function.name.starts_with("__")
+                        && !model.ignored_methods.matches(&function.name)
                         && (controllers.contains(class)
                             && model.handler_methods.matches(&function.name)
                             || has_handler_decorator(model, function))
@@ -228,10 +229,18 @@ fn learn_helpers<'u>(
         if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
             continue;
         }
-        let mut direct = false;
+        // A helper wrapped in an authorizing decorator (manila's `@wsgi.Controller.authorize`)
+        // authorizes whoever calls it.
+        let mut direct = f
+            .decorators
+            .iter()
+            .any(|d| decorator_texts(d).iter().any(|t| model.decorators.matches(t)));
         let mut on_self = HashSet::new();
         let mut plain = HashSet::new();
         f.cfg.any_value(&mut |v| {
+            if direct {
+                return true;
+            }
             if authorizing(model, v, &none).is_some_and(|k| k != Kind::Denial) {
                 direct = true;
                 return true;
@@ -702,10 +711,14 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned) -> Flow {
                 stopped = true;
                 break;
             }
-            if let Some((at, _)) = value.and_then(|v| find_authorizing(model, v, learned)) {
-                for (op, effect) in unchecked.iter().chain(&effects_here) {
-                    if *effect == Effect::Changes {
-                        late.push((*op, at.span));
+            if let Some((at, kind)) = value.and_then(|v| find_authorizing(model, v, learned)) {
+                // Only a policy call itself is clearly misplaced; a learned helper after an
+                // operation may be filtering the response rather than guarding the change.
+                if kind == Kind::Call {
+                    for (op, effect) in unchecked.iter().chain(&effects_here) {
+                        if *effect == Effect::Changes {
+                            late.push((*op, at.span));
+                        }
                     }
                 }
                 stopped = true;
