@@ -42,6 +42,10 @@ pub(super) enum Effect {
     Changes,
     /// Calls anything else (a read, a lookup).
     Calls,
+    /// Calls code the file does not show: a method inherited from a class of another file
+    /// (`self._reset_status(...)`), or a callable picked at run time (`getattr(self, name)(...)`).
+    /// It may authorize; the handler is not judged.
+    Delegates,
 }
 
 /// A recognised request handler.
@@ -177,6 +181,20 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
         return None;
     }
     let learned = learn_helpers(model, unit, &class_of);
+    let defined = Defined {
+        methods: unit
+            .functions
+            .iter()
+            .filter(|f| f.kind == FunctionKind::Method)
+            .map(|f| f.name.as_str())
+            .collect(),
+        functions: unit
+            .functions
+            .iter()
+            .filter(|f| f.kind == FunctionKind::Function)
+            .map(|f| f.name.as_str())
+            .collect(),
+    };
     let hook = unit
         .functions
         .iter()
@@ -198,7 +216,7 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
         let covering = covering_idiom(ctx, model, function)
             .or_else(|| class_body.and_then(|c| class_idiom(ctx, model, c, &classes, 0)))
             .or_else(|| hook.clone());
-        let flow = walk(ctx, model, function, &learned);
+        let flow = walk(ctx, model, function, &learned, &defined);
         handlers.push(Handler {
             function,
             class,
@@ -663,6 +681,13 @@ fn class_is_public(model: &Authz, class: &Function, classes: &HashMap<&str, &Fun
         .any(|parent| parent.qualname != class.qualname && class_is_public(model, parent, classes))
 }
 
+/// The names of the file's own methods and functions: calls to anything else through `self`
+/// or by a bare unresolved name run code the analysis does not see.
+struct Defined<'u> {
+    methods: HashSet<&'u str>,
+    functions: HashSet<&'u str>,
+}
+
 /// What one handler's body does before its checks.
 struct Flow {
     checks: Vec<Idiom>,
@@ -674,7 +699,7 @@ struct Flow {
 /// statement that authorizes on each path: what runs before it is unchecked. Exception edges
 /// are not followed: a handler that turns a failed check into an error response runs after the
 /// check, not instead of it.
-fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned) -> Flow {
+fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: &Defined) -> Flow {
     let blocks = &f.cfg.blocks;
     let mut checks = Vec::new();
     let mut seen_checks = HashSet::new();
@@ -725,7 +750,7 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned) -> Flow {
                 break;
             }
             if let Some(v) = value {
-                effects_here.extend(effects(ctx, model, v));
+                effects_here.extend(effects(ctx, model, v, defined));
             }
             if let Stmt::Return {
                 value: Some(v),
@@ -769,14 +794,14 @@ fn tests_caller(model: &Authz, v: &Value) -> bool {
 
 /// The calls in `v` that matter for authorization: operations that change state, and other
 /// calls that are not logging, not building an error to raise, and not reading the request.
-fn effects(ctx: &Context, model: &Authz, v: &Value) -> Vec<(ByteSpan, Effect)> {
+fn effects(ctx: &Context, model: &Authz, v: &Value, defined: &Defined) -> Vec<(ByteSpan, Effect)> {
     let mut out = Vec::new();
     if is_raised(ctx, v) {
         return out;
     }
     any_in(v, &mut |inner| {
         if let ValueKind::Call(call) = &inner.kind {
-            if let Some(effect) = effect_of(model, call) {
+            if let Some(effect) = effect_of(model, call, defined) {
                 out.push((call.span, effect));
             }
         }
@@ -785,12 +810,27 @@ fn effects(ctx: &Context, model: &Authz, v: &Value) -> Vec<(ByteSpan, Effect)> {
     out
 }
 
-fn effect_of(model: &Authz, call: &Call) -> Option<Effect> {
+fn effect_of(model: &Authz, call: &Call, defined: &Defined) -> Option<Effect> {
     if crate::helpers::is_logging_call(call) {
         return None;
     }
     let text = call.callee.text.as_str();
     let (receiver, method) = text.rsplit_once('.').unwrap_or(("", text));
+    let unseen = if receiver.is_empty() {
+        // A bare name that is not a function of the file nor an import: a local holding a
+        // callable picked at run time (`action = getattr(self, name)`).
+        !defined.functions.contains(text)
+            && call
+                .callee
+                .qualname
+                .as_deref()
+                .is_none_or(|q| q.ends_with("()") || q.contains("getattr"))
+    } else {
+        is_self(receiver) && !defined.methods.contains(method)
+    };
+    if unseen {
+        return Some(Effect::Delegates);
+    }
     if model.is_operation(receiver, method) && !receiver.is_empty() {
         return Some(Effect::Changes);
     }

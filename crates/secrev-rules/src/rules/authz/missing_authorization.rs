@@ -73,6 +73,13 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
 /// data or a change of state on a path that avoids its check (operations merely done before a
 /// later check are PY933's).
 fn unguarded(handler: &Handler) -> Option<(ByteSpan, Effect, bool)> {
+    if handler
+        .unchecked
+        .iter()
+        .any(|(_, e)| *e == Effect::Delegates)
+    {
+        return None;
+    }
     if handler.checks.is_empty() {
         let (span, effect) = handler
             .unchecked
@@ -113,7 +120,7 @@ fn report(
     let does = match effect {
         Effect::Changes => "changes state",
         Effect::Returns => "returns data",
-        Effect::Calls => "acts",
+        Effect::Calls | Effect::Delegates => "acts",
     };
     let what = ctx.code(span);
     let message = if partial {
