@@ -88,10 +88,13 @@ fn unguarded(handler: &Handler) -> Option<(ByteSpan, Effect, bool)> {
             .or(handler.unchecked.first())?;
         return Some((*span, *effect, false));
     }
+    // A path that skips the handler's own check is reported only when it changes state: paths
+    // that return data without the check were, on the OpenStack corpus, public reads by design
+    // or paths a correlated condition rules out (`owned = False; if not owned: check()`).
     handler
         .unchecked
         .iter()
-        .find(|(span, e)| *e != Effect::Calls && !handler.late.iter().any(|(op, _)| op == span))
+        .find(|(span, e)| *e == Effect::Changes && !handler.late.iter().any(|(op, _)| op == span))
         .map(|(span, effect)| (*span, *effect, true))
 }
 
@@ -111,10 +114,18 @@ fn report(
         .iter()
         .find_map(|h| h.idiom())
         .map_or(String::new(), |i| i.name.clone());
+    // Siblings from other classes of the file are named with their class.
+    let label = |h: &Handler| {
+        if h.class == handler.class {
+            h.function.name.clone()
+        } else {
+            h.function.qualname.clone()
+        }
+    };
     let names: Vec<String> = checking
         .iter()
         .take(4)
-        .map(|h| format!("`{}`", h.function.name))
+        .map(|h| format!("`{}`", label(h)))
         .collect();
     let more = if checking.len() > 4 { ", ..." } else { "" };
     let does = match effect {
@@ -152,11 +163,15 @@ fn report(
     if effect != Effect::Changes {
         hit.severity(Severity::Medium);
     }
+    if partial {
+        // The graph does not know which branches exclude each other.
+        hit.confidence(Confidence::Low);
+    }
     for sibling in checking.iter().take(3) {
         if let Some(idiom) = sibling.idiom() {
             hit.related(
                 idiom.span,
-                format!("sibling `{}` authorizes here", sibling.function.name),
+                format!("sibling `{}` authorizes here", label(sibling)),
             );
         }
     }
