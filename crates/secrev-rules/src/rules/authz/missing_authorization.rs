@@ -122,12 +122,16 @@ fn report(
             h.function.qualname.clone()
         }
     };
-    let names: Vec<String> = checking
-        .iter()
-        .take(4)
-        .map(|h| format!("`{}`", label(h)))
-        .collect();
-    let more = if checking.len() > 4 { ", ..." } else { "" };
+    // Versioned copies of one handler (`create` for 2.1 and for 2.53) are named once.
+    let mut names: Vec<String> = Vec::new();
+    for h in checking {
+        let name = format!("`{}`", label(h));
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let more = if names.len() > 4 { ", ..." } else { "" };
+    names.truncate(4);
     let does = match effect {
         Effect::Changes => "changes state",
         Effect::Returns => "returns data",
