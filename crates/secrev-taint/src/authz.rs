@@ -133,12 +133,21 @@ impl Globs {
 
     /// Whether any glob matches `text`.
     pub fn matches(&self, text: &str) -> bool {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            let lower = text.to_ascii_lowercase();
-            self.0.iter().any(|g| g.matches(&lower))
-        } else {
-            self.0.iter().any(|g| g.matches(text))
-        }
+        self.matches_lower(&lower(text))
+    }
+
+    /// Whether any glob matches `text`, already in lowercase.
+    fn matches_lower(&self, text: &str) -> bool {
+        self.0.iter().any(|g| g.matches(text))
+    }
+}
+
+/// `text` in ASCII lowercase, copied only when it has capitals.
+fn lower(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -269,8 +278,10 @@ impl Authz {
 
     /// The authorizing call `qualname` (resolved, may be empty) or `text` (as written) is.
     pub fn check(&self, qualname: &str, text: &str) -> Option<&Check> {
+        let (qualname, text) = (lower(qualname), lower(text));
         self.checks.iter().find(|c| {
-            (!qualname.is_empty() && c.callee.matches(qualname)) || c.callee.matches(text)
+            (!qualname.is_empty() && c.callee.matches_lower(&qualname))
+                || c.callee.matches_lower(&text)
         })
     }
 

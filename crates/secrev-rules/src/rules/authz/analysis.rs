@@ -14,7 +14,10 @@ use secrev_ir::{
     any_in, BlockId, Call, EdgeKind, Function, FunctionKind, Stmt, Unit, Value, ValueKind, ENTRY,
 };
 use secrev_taint::authz::Authz;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 /// The fewest siblings that must authorize, and the share of siblings that must, before a
 /// handler that does not is suspect. Three checking siblings out of four is a convention, not a
@@ -48,11 +51,19 @@ pub(super) enum Effect {
     Delegates,
 }
 
+/// The names and places of a handler's function.
+pub(super) struct Named {
+    pub name: String,
+    pub qualname: String,
+    pub name_span: ByteSpan,
+    pub span: ByteSpan,
+}
+
 /// A recognised request handler.
-pub(super) struct Handler<'u> {
-    pub function: &'u Function,
+pub(super) struct Handler {
+    pub function: Named,
     /// The class it is a method of.
-    pub class: Option<&'u str>,
+    pub class: Option<String>,
     /// Marked public by design.
     pub public: bool,
     /// Authorized as a whole: decorator, class attribute or base, hook, dependency.
@@ -65,7 +76,7 @@ pub(super) struct Handler<'u> {
     pub late: Vec<(ByteSpan, ByteSpan)>,
 }
 
-impl Handler<'_> {
+impl Handler {
     /// Whether the handler authorizes at all.
     pub fn authorizes(&self) -> bool {
         self.covering.is_some() || !self.checks.is_empty()
@@ -78,18 +89,18 @@ impl Handler<'_> {
 }
 
 /// The handlers of one file.
-pub(super) struct FileView<'u> {
-    pub handlers: Vec<Handler<'u>>,
+pub(super) struct FileView {
+    pub handlers: Vec<Handler>,
 }
 
-impl<'u> FileView<'u> {
+impl FileView {
     /// The handlers `handler` is compared with: the other handlers of its class when the class
     /// has enough of them to show a convention (or when none of them authorizes), otherwise every
     /// other handler of the file.
     /// Handlers marked public are no evidence either way.
-    pub fn siblings(&self, index: usize) -> Vec<&Handler<'u>> {
+    pub fn siblings(&self, index: usize) -> Vec<&Handler> {
         let me = &self.handlers[index];
-        let others = |same_class: bool| -> Vec<&Handler<'u>> {
+        let others = |same_class: bool| -> Vec<&Handler> {
             self.handlers
                 .iter()
                 .enumerate()
@@ -114,15 +125,51 @@ impl<'u> FileView<'u> {
 }
 
 /// Whether a set of siblings shows the authorization convention, and which of them check.
-pub(super) fn convention<'a, 'u>(siblings: &[&'a Handler<'u>]) -> Option<Vec<&'a Handler<'u>>> {
+pub(super) fn convention<'a>(siblings: &[&'a Handler]) -> Option<Vec<&'a Handler>> {
     let checking: Vec<&Handler> = siblings.iter().copied().filter(|h| h.authorizes()).collect();
     let enough = checking.len() >= MIN_CHECKING_SIBLINGS
         && checking.len() as f64 >= MIN_CHECKING_SHARE * siblings.len() as f64;
     enough.then_some(checking)
 }
 
-/// Builds the view of `unit`, or `None` when the file has no handlers (or is test code).
-pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>> {
+/// Which file a cached view belongs to: the unit's address alone could be reused by the next
+/// file, and a review analyses the same path before and after a change.
+#[derive(PartialEq, Eq)]
+struct ViewKey {
+    unit: usize,
+    path: String,
+    source: u64,
+}
+
+thread_local! {
+    /// The last file's view: PY931-PY933 run one after the other on the same unit and thread,
+    /// and share one analysis.
+    static LAST_VIEW: RefCell<Option<(ViewKey, Option<Rc<FileView>>)>> = const { RefCell::new(None) };
+}
+
+/// The view of `unit`, or `None` when the file has no handlers (or is test code); computed once
+/// per file however many rules ask.
+pub(super) fn view(ctx: &Context, unit: &Unit) -> Option<Rc<FileView>> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    ctx.source.hash(&mut hasher);
+    let key = ViewKey {
+        unit: unit as *const Unit as usize,
+        path: ctx.path.to_owned(),
+        source: hasher.finish(),
+    };
+    LAST_VIEW.with(|last| {
+        if let Some((cached, view)) = last.borrow().as_ref() {
+            if *cached == key {
+                return view.clone();
+            }
+        }
+        let view = build_view(ctx, unit).map(Rc::new);
+        *last.borrow_mut() = Some((key, view.clone()));
+        view
+    })
+}
+
+fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
     if crate::helpers::is_test_path(ctx.path) {
         return None;
     }
@@ -218,8 +265,13 @@ pub(super) fn view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView<'u>
             .or_else(|| hook.clone());
         let flow = walk(ctx, model, function, &learned, &defined);
         handlers.push(Handler {
-            function,
-            class,
+            function: Named {
+                name: function.name.clone(),
+                qualname: function.qualname.clone(),
+                name_span: function.name_span,
+                span: function.span,
+            },
+            class: class.map(str::to_owned),
             public,
             covering,
             checks: flow.checks,
