@@ -273,7 +273,8 @@ impl Authz {
         extend(&mut self.policy_rules, &s.policy_defaults.rules);
         extend(&mut self.deprecated_rules, &s.policy_defaults.deprecated);
         self.allow_all.extend(s.policy_defaults.allow_all);
-        self.mutating_methods.extend(s.policy_defaults.mutating_methods);
+        self.mutating_methods
+            .extend(s.policy_defaults.mutating_methods);
     }
 
     /// The authorizing call `qualname` (resolved, may be empty) or `text` (as written) is.
@@ -302,9 +303,10 @@ impl Authz {
     /// Whether a handler of operation class `own` may check a policy of class `checked`.
     pub fn verbs_agree(&self, own: &str, checked: &str) -> bool {
         own == checked
-            || self.compatible_verbs.iter().any(|group| {
-                group.iter().any(|v| v == own) && group.iter().any(|v| v == checked)
-            })
+            || self
+                .compatible_verbs
+                .iter()
+                .any(|group| group.iter().any(|v| v == own) && group.iter().any(|v| v == checked))
     }
 
     /// The operation classes (`read`, `create`, `update`, `delete`) a word names.
@@ -312,7 +314,7 @@ impl Authz {
         let word = word.to_ascii_lowercase();
         self.verbs
             .iter()
-            .filter(|(_, words)| words.iter().any(|w| *w == word))
+            .filter(|(_, words)| words.contains(&word))
             .map(|(class, _)| class.as_str())
             .collect()
     }
@@ -327,9 +329,13 @@ mod tests {
         let model = Authz::parse(BUILTIN).expect("authz model parses");
         assert!(model.check("", "context.can").is_some());
         assert!(model.check("", "ENFORCER.enforce_call").is_some());
-        assert!(model.check("", "request.user.has_perm").is_some_and(|c| c.verdict));
+        assert!(model
+            .check("", "request.user.has_perm")
+            .is_some_and(|c| c.verdict));
         assert!(model.check("", "self.compute_api.get").is_none());
-        assert!(model.decorators.matches("django.contrib.auth.decorators.login_required"));
+        assert!(model
+            .decorators
+            .matches("django.contrib.auth.decorators.login_required"));
         assert!(model.is_operation("self.compute_api", "delete"));
         assert!(!model.is_operation("body", "update"));
         assert_eq!(model.verb_classes("PATCH"), vec!["update"]);

@@ -104,9 +104,7 @@ impl FileView {
             self.handlers
                 .iter()
                 .enumerate()
-                .filter(|(i, h)| {
-                    *i != index && !h.public && (!same_class || (h.class == me.class))
-                })
+                .filter(|(i, h)| *i != index && !h.public && (!same_class || (h.class == me.class)))
                 .map(|(_, h)| h)
                 .collect()
         };
@@ -126,7 +124,11 @@ impl FileView {
 
 /// Whether a set of siblings shows the authorization convention, and which of them check.
 pub(super) fn convention<'a>(siblings: &[&'a Handler]) -> Option<Vec<&'a Handler>> {
-    let checking: Vec<&Handler> = siblings.iter().copied().filter(|h| h.authorizes()).collect();
+    let checking: Vec<&Handler> = siblings
+        .iter()
+        .copied()
+        .filter(|h| h.authorizes())
+        .collect();
     let enough = checking.len() >= MIN_CHECKING_SIBLINGS
         && checking.len() as f64 >= MIN_CHECKING_SHARE * siblings.len() as f64;
     enough.then_some(checking)
@@ -246,7 +248,9 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
         .functions
         .iter()
         .find(|f| {
-            f.decorators.iter().any(|d| model.hooks.matches(&decorator_name(d)))
+            f.decorators
+                .iter()
+                .any(|d| model.hooks.matches(&decorator_name(d)))
                 && body_checks(model, f, &learned)
         })
         .map(|f| Idiom {
@@ -301,10 +305,11 @@ fn learn_helpers<'u>(
         }
         // A helper wrapped in an authorizing decorator (manila's `@wsgi.Controller.authorize`)
         // authorizes whoever calls it.
-        let mut direct = f
-            .decorators
-            .iter()
-            .any(|d| decorator_texts(d).iter().any(|t| model.decorators.matches(t)));
+        let mut direct = f.decorators.iter().any(|d| {
+            decorator_texts(d)
+                .iter()
+                .any(|t| model.decorators.matches(t))
+        });
         let mut on_self = HashSet::new();
         let mut plain = HashSet::new();
         f.cfg.any_value(&mut |v| {
@@ -375,7 +380,8 @@ impl Learned {
 }
 
 fn body_checks(model: &Authz, f: &Function, learned: &Learned) -> bool {
-    f.cfg.any_value(&mut |v| authorizing(model, v, learned).is_some_and(|k| k != Kind::Denial))
+    f.cfg
+        .any_value(&mut |v| authorizing(model, v, learned).is_some_and(|k| k != Kind::Denial))
 }
 
 /// What kind of authorization a value is.
@@ -393,7 +399,11 @@ fn authorizing(model: &Authz, v: &Value, learned: &Learned) -> Option<Kind> {
         ValueKind::Call(call) => {
             let text = call.callee.text.as_str();
             if let Some(check) = model.check(call.qualname(), text) {
-                return Some(if check.denial { Kind::Denial } else { Kind::Call });
+                return Some(if check.denial {
+                    Kind::Denial
+                } else {
+                    Kind::Call
+                });
             }
             let (receiver, last) = text.rsplit_once('.').unwrap_or(("", text));
             if (is_self(receiver) && learned.methods.contains(last))
@@ -410,7 +420,11 @@ fn authorizing(model: &Authz, v: &Value, learned: &Learned) -> Option<Kind> {
 }
 
 /// The first authorizing value in `v`, with its kind.
-fn find_authorizing<'v>(model: &Authz, v: &'v Value, learned: &Learned) -> Option<(&'v Value, Kind)> {
+fn find_authorizing<'v>(
+    model: &Authz,
+    v: &'v Value,
+    learned: &Learned,
+) -> Option<(&'v Value, Kind)> {
     let mut found = None;
     any_in(v, &mut |inner| {
         if let Some(kind) = authorizing(model, inner, learned) {
@@ -477,11 +491,11 @@ pub(super) fn verbs_of<'m>(model: &'m Authz, words: &[String]) -> Vec<&'m str> {
     words
         .iter()
         .flat_map(|w| split_words(w))
-        .filter_map(|w| {
+        .rev()
+        .find_map(|w| {
             let classes = model.verb_classes(&w);
             (!classes.is_empty()).then_some(classes)
         })
-        .last()
         .unwrap_or_default()
 }
 
@@ -533,7 +547,9 @@ pub(super) fn decorator_name(d: &Value) -> String {
             .qualname
             .clone()
             .unwrap_or_else(|| call.callee.text.to_string()),
-        ValueKind::Ref { path, qualname, .. } => qualname.clone().unwrap_or_else(|| path.to_string()),
+        ValueKind::Ref { path, qualname, .. } => {
+            qualname.clone().unwrap_or_else(|| path.to_string())
+        }
         _ => String::new(),
     }
 }
@@ -548,9 +564,11 @@ fn decorator_texts(d: &Value) -> [String; 2] {
 }
 
 fn has_handler_decorator(model: &Authz, f: &Function) -> bool {
-    f.decorators
-        .iter()
-        .any(|d| decorator_texts(d).iter().any(|t| model.handler_decorators.matches(t)))
+    f.decorators.iter().any(|d| {
+        decorator_texts(d)
+            .iter()
+            .any(|t| model.handler_decorators.matches(t))
+    })
 }
 
 fn is_controller(model: &Authz, class: &Function) -> bool {
@@ -565,10 +583,11 @@ fn is_controller(model: &Authz, class: &Function) -> bool {
 
 /// Marked public by design: a public decorator, or a marker word in a comment on the header.
 fn is_public(ctx: &Context, model: &Authz, f: &Function) -> bool {
-    if f.decorators
-        .iter()
-        .any(|d| decorator_texts(d).iter().any(|t| model.public_decorators.matches(t)))
-    {
+    if f.decorators.iter().any(|d| {
+        decorator_texts(d)
+            .iter()
+            .any(|t| model.public_decorators.matches(t))
+    }) {
         return true;
     }
     // The header runs from the first decorator (or the line before `def`) to the end of the
@@ -589,11 +608,11 @@ fn is_public(ctx: &Context, model: &Authz, f: &Function) -> bool {
     header.lines().any(|line| {
         line.split_once('#').is_some_and(|(_, comment)| {
             let comment = comment.to_ascii_lowercase();
-            model
-                .public_comments
-                .iter()
-                .any(|w| comment.split(|c: char| !c.is_ascii_alphanumeric() && c != ' ')
-                    .any(|part| part.trim() == w || part.trim().starts_with(&format!("{w} "))))
+            model.public_comments.iter().any(|w| {
+                comment
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != ' ')
+                    .any(|part| part.trim() == w || part.trim().starts_with(&format!("{w} ")))
+            })
         })
     })
 }
@@ -606,13 +625,18 @@ fn covering_idiom(ctx: &Context, model: &Authz, f: &Function) -> Option<Idiom> {
         policy: Vec::new(),
     };
     for d in &f.decorators {
-        if decorator_texts(d).iter().any(|t| model.decorators.matches(t)) {
+        if decorator_texts(d)
+            .iter()
+            .any(|t| model.decorators.matches(t))
+        {
             return Some(idiom(d.span));
         }
         // `@router.get(..., dependencies=[Depends(require_admin)])`, or a router built with them.
         if let ValueKind::Call(call) = &d.kind {
             let router = call.callee.receiver.as_deref().map(Value::resolved);
-            let router_deps = router.and_then(Value::as_call).and_then(|c| c.keyword("dependencies"));
+            let router_deps = router
+                .and_then(Value::as_call)
+                .and_then(|c| c.keyword("dependencies"));
             for deps in call.keyword("dependencies").into_iter().chain(router_deps) {
                 if let Some(dep) = auth_dependency(model, deps) {
                     return Some(Idiom {
@@ -644,7 +668,10 @@ fn auth_dependency<'v>(model: &Authz, v: &'v Value) -> Option<&'v Value> {
             return false;
         };
         let names = [call.qualname(), call.callee.text.as_str()];
-        if !names.iter().any(|n| !n.is_empty() && model.dependencies.matches(n)) {
+        if !names
+            .iter()
+            .any(|n| !n.is_empty() && model.dependencies.matches(n))
+        {
             return false;
         }
         let named = call.args.first().or_else(|| call.keyword("dependency"));
@@ -653,7 +680,9 @@ fn auth_dependency<'v>(model: &Authz, v: &'v Value) -> Option<&'v Value> {
                 ValueKind::Call(c) => c.callee.text.to_string(),
                 _ => dep.path().unwrap_or("").to_owned(),
             };
-            model.dependency_names.matches(dep.rsplit('.').next().unwrap_or(&dep))
+            model
+                .dependency_names
+                .matches(dep.rsplit('.').next().unwrap_or(&dep))
         });
         if auth {
             found = Some(inner);
@@ -783,7 +812,8 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
                 Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value.as_ref()),
                 Stmt::Return { value, .. } => value.as_deref(),
             };
-            let scoped = matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v) && tests_caller(model, v));
+            let scoped =
+                matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v) && tests_caller(model, v));
             if scoped {
                 stopped = true;
                 break;
@@ -841,7 +871,9 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
 /// Whether a condition compares something with the caller's own identity
 /// (`id != context.project_id`): the branches it picks are scoped to the caller.
 fn tests_caller(model: &Authz, v: &Value) -> bool {
-    any_in(v, &mut |inner| inner.path().is_some_and(|p| model.ownership.matches(p)))
+    any_in(v, &mut |inner| {
+        inner.path().is_some_and(|p| model.ownership.matches(p))
+    })
 }
 
 /// The calls in `v` that matter for authorization: operations that change state, and other
@@ -886,7 +918,15 @@ fn effect_of(model: &Authz, call: &Call, defined: &Defined) -> Option<Effect> {
     if model.is_operation(receiver, method) && !receiver.is_empty() {
         return Some(Effect::Changes);
     }
-    let quiet = ["req.", "request.", "body.", "kwargs.", "params.", "self._view_builder", "_"];
+    let quiet = [
+        "req.",
+        "request.",
+        "body.",
+        "kwargs.",
+        "params.",
+        "self._view_builder",
+        "_",
+    ];
     if quiet.iter().any(|q| text.starts_with(q))
         || method.starts_with("get") && receiver.starts_with("req")
         || matches!(

@@ -2,7 +2,9 @@
 //! operation (`...:servers:delete` in `update`), when its siblings' policies follow their own
 //! names.
 
-use super::analysis::{self, handler_verbs, verbs_of, Idiom, MIN_CHECKING_SHARE, MIN_CHECKING_SIBLINGS};
+use super::analysis::{
+    self, handler_verbs, verbs_of, Idiom, MIN_CHECKING_SHARE, MIN_CHECKING_SIBLINGS,
+};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Unit;
@@ -43,8 +45,11 @@ pub(crate) static RULE: Rule = Rule {
     },
 };
 
+/// A handler's own operation classes, and its checks that spell one with theirs.
+type Rated<'h> = (Vec<&'h str>, Vec<(&'h Idiom, Vec<&'h str>)>);
+
 /// A handler's own verbs and its checks that spell an operation, with theirs.
-fn rated<'h>(model: &'h Authz, name: &str, checks: &'h [Idiom]) -> Option<(Vec<&'h str>, Vec<(&'h Idiom, Vec<&'h str>)>)> {
+fn rated<'h>(model: &'h Authz, name: &str, checks: &'h [Idiom]) -> Option<Rated<'h>> {
     let own = handler_verbs(model, name);
     let policies: Vec<(&Idiom, Vec<&str>)> = checks
         .iter()
@@ -55,7 +60,8 @@ fn rated<'h>(model: &'h Authz, name: &str, checks: &'h [Idiom]) -> Option<(Vec<&
 }
 
 fn agree(model: &Authz, own: &[&str], checked: &[&str]) -> bool {
-    own.iter().any(|o| checked.iter().any(|c| model.verbs_agree(o, c)))
+    own.iter()
+        .any(|o| checked.iter().any(|c| model.verbs_agree(o, c)))
 }
 
 fn matches(model: &Authz, own: &[&str], policies: &[(&Idiom, Vec<&str>)]) -> bool {
@@ -121,7 +127,10 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
             ),
         );
         for (sibling, idiom) in following.iter().take(3) {
-            hit.related(idiom.span, format!("sibling `{sibling}` checks its own policy here"));
+            hit.related(
+                idiom.span,
+                format!("sibling `{sibling}` checks its own policy here"),
+            );
         }
     }
 }

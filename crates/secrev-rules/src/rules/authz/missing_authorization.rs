@@ -65,7 +65,16 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
         let Some(checking) = analysis::convention(&siblings) else {
             continue;
         };
-        report(ctx, out, handler, span, effect, partial, &checking, siblings.len());
+        report(
+            ctx,
+            out,
+            handler,
+            span,
+            effect,
+            partial,
+            &checking,
+            siblings.len(),
+        );
     }
 }
 
