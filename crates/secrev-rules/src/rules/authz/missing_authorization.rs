@@ -3,8 +3,9 @@
 //!
 //! Nothing is wrong with any one line of such a handler; what is wrong is what it does not do,
 //! compared with the handlers around it. Siblings are the other handlers of its class (when the
-//! class has at least three), else of its file. The finding names the siblings that check and
-//! the idiom they use.
+//! class has at least three, or when none of them authorizes), else of its file. The finding
+//! names the siblings that check and the idiom they use. Opt-in: checks made in another file's
+//! service layer are invisible to it (see `registry.rs`).
 
 use super::analysis::{self, Effect, Handler};
 use crate::{Context, Hooks, Reporter, Rule};
