@@ -30,6 +30,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--rules", required=True,
                    help="comma-separated rule ids or id prefixes (e.g. PY9,PY703)")
     p.add_argument("--runs", type=int, default=5, help="timed runs with and without the rules")
+    p.add_argument("--base-select", default=None,
+                   help="rule set both timed scans start from (e.g. ALL, so that opt-in rules "
+                        "in --rules are timed too); default: the default rule set")
     p.add_argument("--secrev-bin", type=Path,
                    default=REPO_ROOT / "target" / "release" / "secrev")
     p.add_argument("--corpus", type=Path, default=BENCH_CORPUS)
@@ -88,8 +91,9 @@ def main() -> None:
                           if r == rule)
         print(f"| {rule} | {count} | {count / lines * 1000:.3f} | {split} |")
 
-    with_rules = median_time(args.secrev_bin, args.corpus, [], args.runs)
-    without = median_time(args.secrev_bin, args.corpus, ["--ignore", args.rules], args.runs)
+    base = ["--select", args.base_select] if args.base_select else []
+    with_rules = median_time(args.secrev_bin, args.corpus, base, args.runs)
+    without = median_time(args.secrev_bin, args.corpus, [*base, "--ignore", args.rules], args.runs)
     added = (with_rules - without) / without * 100 if without else 0.0
     print(f"scan time, median of {args.runs}: all rules {with_rules:.3f} s, "
           f"without {args.rules} {without:.3f} s, added {added:+.1f}%")

@@ -9,6 +9,7 @@
 //! read in one function or file and used in another is followed.
 
 mod analysis;
+pub mod authz;
 pub mod kinds;
 mod label;
 mod model;

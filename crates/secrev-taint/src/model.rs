@@ -37,7 +37,7 @@ pub const UNTRUSTED: u8 = 1;
 pub const SECRET: u8 = 2;
 
 /// The model files shipped with secrev, by name.
-const BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/models.rs"));
+pub(crate) const BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/models.rs"));
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -57,6 +57,10 @@ struct ModelFile {
     propagator: Vec<PropagatorRow>,
     #[serde(default)]
     exit: Vec<ExitRow>,
+    /// Authorization idioms (`authz.toml`): read by [`crate::authz`], not by the taint analysis.
+    #[serde(default)]
+    #[allow(dead_code)] // Parsed only to accept the table; `crate::authz` reads it.
+    authz: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -191,7 +195,7 @@ pub struct Glob {
 }
 
 impl Glob {
-    fn new(pattern: &str) -> Glob {
+    pub(crate) fn new(pattern: &str) -> Glob {
         Glob {
             pieces: pattern.split('*').map(str::to_owned).collect(),
         }

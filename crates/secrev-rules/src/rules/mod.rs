@@ -1,5 +1,6 @@
 //! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the groups.
 
+mod authz;
 mod crypto;
 mod deserialization;
 mod dos;
@@ -31,4 +32,5 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     privilege::RULES,
     dos::RULES,
     taint::RULES,
+    authz::RULES,
 ];

@@ -1,0 +1,21 @@
+//! Authorization rules: request handlers that do not check what their siblings check, check
+//! the wrong thing, check too late or ignore the verdict, and policy defaults that allow
+//! everyone. Handlers, siblings and idioms are recognised by `analysis.rs` from the
+//! authorization model (`models/authz.toml` in secrev-taint).
+
+mod analysis;
+mod authorization_after_operation;
+mod authorization_result_ignored;
+mod mismatched_policy;
+mod missing_authorization;
+mod permissive_policy_default;
+
+use crate::Rule;
+
+pub(crate) const RULES: &[&Rule] = &[
+    &missing_authorization::RULE,
+    &mismatched_policy::RULE,
+    &authorization_after_operation::RULE,
+    &authorization_result_ignored::RULE,
+    &permissive_policy_default::RULE,
+];
