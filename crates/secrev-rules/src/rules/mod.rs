@@ -1,5 +1,7 @@
-//! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the groups.
+//! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the Python groups and
+//! [`C_GROUPS`] the C and C++ groups (under `c/`).
 
+mod c;
 mod crypto;
 mod deserialization;
 mod dos;
@@ -16,7 +18,7 @@ mod web;
 
 use crate::Rule;
 
-/// Every group's rule list.
+/// Every Python group's rule list.
 pub(crate) const GROUPS: &[&[&Rule]] = &[
     injection::RULES,
     deserialization::RULES,
@@ -32,3 +34,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     dos::RULES,
     taint::RULES,
 ];
+
+/// Every C and C++ group's rule list: these rules read C and C++ units only.
+pub(crate) const C_GROUPS: &[&[&Rule]] = c::GROUPS;

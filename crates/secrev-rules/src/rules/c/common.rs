@@ -1,0 +1,246 @@
+//! Questions the C and C++ rules share: which C function a call is, how large a buffer is,
+//! how long a string can be, and where a value comes from.
+
+use crate::Context;
+use secrev_ir::{Call, Local, Part, Value, ValueKind};
+
+/// The C library name of a call: `strcpy` for `strcpy`, `::strcpy` and `std::strcpy`; empty
+/// for a method call or an unresolved callee.
+pub(crate) fn c_name(call: &Call) -> &str {
+    if call.callee.method.is_some() {
+        return "";
+    }
+    let q = call.qualname();
+    q.strip_prefix("std::").unwrap_or(q)
+}
+
+/// The declared variable a value names (`buf`, not `s.buf`).
+pub(crate) fn local<'c>(ctx: &Context<'c>, value: &Value) -> Option<&'c Local> {
+    match &value.kind {
+        ValueKind::Ref {
+            path, base: None, ..
+        } if !path.contains('.') => ctx.function.local(path),
+        _ => None,
+    }
+}
+
+/// The declared length of an array variable, when it is a constant.
+pub(crate) fn array_len(ctx: &Context, value: &Value) -> Option<i128> {
+    let local = local(ctx, value)?;
+    if local.pointers > 0 {
+        return None;
+    }
+    local.array_len.as_ref()?.as_int().filter(|n| *n > 0)
+}
+
+/// The longest string a value can hold, when bounded: a constant string's length, a
+/// fixed array's length less its terminator, a built string whose pieces are all bounded, a
+/// number (at most 20 digits with sign).
+pub(crate) fn max_len(ctx: &Context, value: &Value) -> Option<i128> {
+    if let Some(s) = value.as_str() {
+        return Some(s.len() as i128);
+    }
+    if let Some(n) = array_len(ctx, value) {
+        return Some(n - 1);
+    }
+    match &value.resolved().kind {
+        ValueKind::Int(_) | ValueKind::Float(_) => Some(24),
+        ValueKind::Operation { op: "number", .. } => Some(24),
+        ValueKind::Operation {
+            op: "one of",
+            operands,
+        } => operands
+            .iter()
+            .map(|o| max_len(ctx, o))
+            .try_fold(0, |acc, n| n.map(|n| acc.max(n))),
+        ValueKind::Build { parts, .. } => parts.iter().try_fold(0i128, |acc, part| {
+            let n = match part {
+                Part::Lit(s) => Some(s.len() as i128),
+                Part::Hole(v) => max_len(ctx, v),
+            };
+            n.map(|n| acc + n)
+        }),
+        _ => None,
+    }
+}
+
+/// Whether `size` is `sizeof` of `dest` itself (`sizeof buf`, `sizeof(buf)`, possibly minus a
+/// constant, or divided by its element size), or the count of its elements: a size tied to
+/// the destination.
+#[allow(dead_code)]
+pub(crate) fn is_sizeof_of(size: &Value, dest: &Value) -> bool {
+    let Some(dest_path) = dest.path() else {
+        return false;
+    };
+    match &size.kind {
+        ValueKind::Operation {
+            op: "sizeof",
+            operands,
+        } => operands.first().and_then(Value::path) == Some(dest_path),
+        ValueKind::Operation {
+            op: "-" | "/",
+            operands,
+        } => operands
+            .first()
+            .is_some_and(|first| is_sizeof_of(first, dest)),
+        ValueKind::Call(call) => {
+            // `ARRAY_SIZE(buf)`, `sizeof_array(buf)`, `qMin(n, sizeof(buf))`.
+            let name = call.callee.text.to_ascii_lowercase();
+            (name.contains("size") || name.contains("countof"))
+                && call
+                    .args
+                    .iter()
+                    .any(|a| a.path() == Some(dest_path) || is_sizeof_of(a, dest))
+                || matches!(name.as_str(), "qmin" | "std::min" | "min" | "mymin")
+                    && call.args.iter().any(|a| is_sizeof_of(a, dest))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a value is (or is bound to) a constant string literal.
+#[allow(dead_code)]
+pub(crate) fn is_literal(value: &Value) -> bool {
+    value.as_str().is_some()
+}
+
+/// The parameter of the enclosing function a value is, or is built from, if any: such data
+/// comes from the caller, and the finding is worth the rule's full severity.
+pub(crate) fn from_parameter<'v>(ctx: &Context, value: &'v Value) -> Option<&'v str> {
+    let mut found = None;
+    secrev_ir::any_in(value.resolved(), &mut |v| {
+        if let ValueKind::Ref { path, .. } = &v.kind {
+            let root = path.split('.').next().unwrap_or(path);
+            if ctx.function.params.iter().any(|p| p.name == root) {
+                found = Some(path.as_str());
+                return true;
+            }
+        }
+        if let ValueKind::Ref { bound: Some(b), .. } = &v.kind {
+            if let Some(inner) = from_parameter(ctx, b) {
+                found = Some(inner);
+                return true;
+            }
+        }
+        false
+    });
+    found
+}
+
+/// Whether the function compares `name` with anything (a bounds or length check somewhere in
+/// the function, before or after: the analysis gives the benefit of the doubt).
+pub(crate) fn is_compared(ctx: &Context, name: &str) -> bool {
+    ctx.function.ops.iter().any(|op| match op {
+        secrev_ir::Op::Compare(value) => mentions(value, name),
+        secrev_ir::Op::Call(call) => {
+            // `qBound(0, i, n)`, `std::min(i, n)`, `assert(i < n)` lowered as calls.
+            let text = call.callee.text.to_ascii_lowercase();
+            (text.contains("min") || text.contains("bound") || text.contains("clamp"))
+                && call.args.iter().any(|a| mentions(a, name))
+        }
+        secrev_ir::Op::Assert(a) => mentions(&a.test, name),
+        _ => false,
+    })
+}
+
+/// Whether `value` refers to `name` (or `name.field...`) anywhere inside.
+pub(crate) fn mentions(value: &Value, name: &str) -> bool {
+    secrev_ir::any_in(value, &mut |v| {
+        v.path().is_some_and(|p| {
+            p == name
+                || p.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+/// Numeric types: text built from them cannot carry quotes or shell syntax.
+const NUMERIC_TYPES: &[&str] = &[
+    "int",
+    "unsigned",
+    "long",
+    "short",
+    "size_t",
+    "ssize_t",
+    "qint64",
+    "quint64",
+    "qint32",
+    "quint32",
+    "qsizetype",
+    "uint",
+    "ulong",
+    "double",
+    "float",
+    "bool",
+    "off_t",
+    "pid_t",
+    "uid_t",
+    "gid_t",
+    "int64_t",
+    "uint64_t",
+    "int32_t",
+    "uint32_t",
+    "qlonglong",
+    "qulonglong",
+];
+
+/// Whether a piece of built text is a number (a numeric literal, a `%d`, `QString::number`, a
+/// variable declared with a numeric type).
+pub(crate) fn is_numeric(ctx: &Context, value: &Value) -> bool {
+    match &value.resolved().kind {
+        ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Bool(_) => true,
+        ValueKind::Operation { op: "number", .. } => true,
+        ValueKind::Ref { .. } => local(ctx, value).is_some_and(|l| {
+            l.pointers == 0
+                && l.array_len.is_none()
+                && l.ty
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|t| NUMERIC_TYPES.contains(&t))
+        }),
+        _ => false,
+    }
+}
+
+/// The first piece of a string built at run time that is neither constant nor a number: what
+/// makes it injectable. `None` for constant text and for values that are not built strings.
+pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Value> {
+    match &value.resolved().kind {
+        ValueKind::Build { parts, .. } => parts.iter().find_map(|part| match part {
+            Part::Hole(hole) if !hole.is_constant() && !is_numeric(ctx, hole) => {
+                Some(risky_hole(ctx, hole).unwrap_or(hole))
+            }
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// The items of a list built with `QStringList() << "-c" << cmd`, `{"-c", cmd}` or
+/// `QStringList{...}`.
+pub(crate) fn list_items(value: &Value) -> Vec<&Value> {
+    let mut items = Vec::new();
+    collect_items(value.resolved(), &mut items, 0);
+    items
+}
+
+fn collect_items<'v>(value: &'v Value, out: &mut Vec<&'v Value>, depth: u32) {
+    if depth > 64 {
+        return;
+    }
+    match &value.kind {
+        ValueKind::Operation { op: "<<", operands } => {
+            for operand in operands {
+                collect_items(operand, out, depth + 1);
+            }
+        }
+        ValueKind::List(items) => out.extend(items.iter()),
+        ValueKind::Call(call) if call.args.is_empty() => {}
+        ValueKind::Call(call) if call.callee.method.is_none() => {
+            for arg in &call.args {
+                collect_items(arg.resolved(), out, depth + 1);
+            }
+        }
+        _ => out.push(value),
+    }
+}

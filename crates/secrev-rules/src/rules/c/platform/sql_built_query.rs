@@ -1,0 +1,90 @@
+//! C502 `sql-built-query`: `QSqlQuery::exec`/`prepare`, `sqlite3_exec`/`prepare`,
+//! `mysql_query`, `PQexec` given SQL built at run time from text.
+
+use crate::rules::c::common::{c_name, from_parameter, risky_hole};
+use crate::{Context, Hooks, Reporter, Rule};
+use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
+use secrev_ir::{Call, Value};
+
+pub(crate) static RULE: Rule = Rule {
+    info: RuleInfo {
+        id: "C502",
+        name: "sql-built-query",
+        title: "SQL query built from strings",
+        cwe: 89,
+        category: Category::Injection,
+        severity: Severity::High,
+        confidence: Confidence::Medium,
+        docs: RuleDocs {
+            what: "Finds SQL run from a string built at run time: `QSqlQuery::exec(sql)`, \
+                   `QSqlQuery::prepare(sql)`, a `QSqlQuery(sql, db)` constructed with it, \
+                   `QSqlDatabase::exec`, `sqlite3_exec`/`sqlite3_prepare*`, `mysql_query`/\
+                   `mysql_real_query` and `PQexec`/`PQsendQuery`, when the SQL is assembled with \
+                   `+`, `QString::arg`, `sprintf` or `strcat` from a piece that is not a number. \
+                   Constant SQL with `bindValue`/`addBindValue` or `sqlite3_bind_*` parameters \
+                   is the safe form and is not reported.",
+            why: "Text pasted into SQL can close the quoted literal and add its own clauses: a \
+                  name like `x' OR '1'='1` reads or deletes every row, and stacked statements \
+                  can change the schema.",
+            example: "void Store::remove(const QString &name) {\n    QSqlQuery q(m_db);\n    q.exec(\"DELETE FROM items WHERE name = '\" + name + \"'\");\n}",
+            fix: "void Store::remove(const QString &name) {\n    QSqlQuery q(m_db);\n    q.prepare(\"DELETE FROM items WHERE name = ?\");\n    q.addBindValue(name);\n    q.exec();\n}",
+            references: &[
+                "https://cwe.mitre.org/data/definitions/89.html",
+                "https://doc.qt.io/qt-6/qsqlquery.html#approaches-to-binding-values",
+                "https://www.sqlite.org/c3ref/bind_blob.html",
+            ],
+        },
+    },
+    hooks: Hooks {
+        call: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+/// C APIs and the position of their SQL argument.
+const C_APIS: &[(&str, usize)] = &[
+    ("sqlite3_exec", 1),
+    ("sqlite3_prepare", 1),
+    ("sqlite3_prepare_v2", 1),
+    ("sqlite3_prepare_v3", 1),
+    ("sqlite3_prepare16", 1),
+    ("sqlite3_prepare16_v2", 1),
+    ("mysql_query", 1),
+    ("mysql_real_query", 1),
+    ("PQexec", 1),
+    ("PQsendQuery", 1),
+    ("PQexecParams", 1),
+    ("PQprepare", 2),
+];
+
+/// The SQL text a call runs, if it is a SQL API.
+fn sql_argument(call: &Call) -> Option<&Value> {
+    let name = c_name(call);
+    if let Some((_, at)) = C_APIS.iter().find(|(n, _)| *n == name) {
+        return call.args.get(*at);
+    }
+    match call.qualname() {
+        "QSqlQuery::exec" | "QSqlQuery::prepare" | "QSqlDatabase::exec" | "QSqlQuery" => {
+            call.args.first()
+        }
+        _ => None,
+    }
+}
+
+fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
+    let Some(sql) = sql_argument(call) else {
+        return;
+    };
+    let Some(hole) = risky_hole(ctx, sql) else {
+        return;
+    };
+    let shown = call.callee.qualname.as_deref().unwrap_or(&call.callee.text);
+    let hit = out.report(
+        call.span,
+        format!("`{shown}` runs SQL built from `{}`: a quote in it changes the statement.", ctx.code(hole.span)),
+        "Keep the SQL constant with placeholders (`?` or `:name`) and bind the values (`QSqlQuery::prepare` + `addBindValue`/`bindValue`, `sqlite3_bind_text`, `PQexecParams`).",
+    );
+    if from_parameter(ctx, hole).is_some() {
+        hit.confidence(Confidence::High);
+    }
+}
