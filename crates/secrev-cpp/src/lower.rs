@@ -752,6 +752,14 @@ fn lower_function(
     if let Some(list) = function_declarator.child_by_field_name("parameters") {
         let mut cursor = list.walk();
         for param in list.named_children(&mut cursor) {
+            if param.kind() == "variadic_parameter" {
+                params.push(Param {
+                    name: "...".to_owned(),
+                    default: None,
+                    span: span(param),
+                });
+                continue;
+            }
             if !param.kind().contains("parameter_declaration") {
                 continue;
             }

@@ -1,8 +1,14 @@
 //! Memory safety (C1xx): copies and formats that can write past a buffer, indexes that can
 //! read or write outside one, and format strings an attacker can supply.
 
+mod format_string;
+mod size_not_tied;
 mod unbounded_copy;
 
 use crate::Rule;
 
-pub(crate) const RULES: &[&Rule] = &[&unbounded_copy::RULE];
+pub(crate) const RULES: &[&Rule] = &[
+    &unbounded_copy::RULE,
+    &size_not_tied::RULE,
+    &format_string::RULE,
+];
