@@ -751,8 +751,9 @@ fn lower_function(
     let mut params = Vec::new();
     if let Some(list) = function_declarator.child_by_field_name("parameters") {
         let mut cursor = list.walk();
-        for param in list.named_children(&mut cursor) {
-            if param.kind() == "variadic_parameter" {
+        for param in list.children(&mut cursor) {
+            // C names `...` `variadic_parameter`; C++ leaves it an anonymous `...` token.
+            if matches!(param.kind(), "variadic_parameter" | "...") {
                 params.push(Param {
                     name: "...".to_owned(),
                     default: None,

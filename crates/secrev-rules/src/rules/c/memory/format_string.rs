@@ -77,7 +77,12 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let Some(format) = call.args.get(*at) else {
         return;
     };
-    if format.is_constant() || forwards_own_format(ctx.function, format) {
+    // A `va_list` is never a format (`vasprintf(&out, fmt, ap)` read with the wrong arity).
+    let is_va_list = format
+        .path()
+        .and_then(|p| ctx.function.local(p))
+        .is_some_and(|l| l.ty == "va_list");
+    if format.is_constant() || is_va_list || forwards_own_format(ctx.function, format) {
         return;
     }
     let code = ctx.code(format.span);

@@ -82,11 +82,16 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         if is_compared(ctx, path) || !seen.insert((array_name.clone(), path.to_owned())) {
             return;
         }
-        out.report(
+        let hit = out.report(
             value.span,
             format!("`{}` indexes `{array_name}` ({len} elements) with `{path}`, {origin}, and nothing here checks it against the array's size.", ctx.code(value.span)),
             format!("Check `{path}` before the access: `if ({path} < 0 || {path} >= {len}) return ...;` (or use an unsigned type and `>=` only)."),
         );
+        // A plain parameter is often checked by every caller; a packet field or parsed
+        // number rarely is.
+        if origin == "a parameter" {
+            hit.severity(Severity::Medium).confidence(Confidence::Low);
+        }
     };
     let mut walk = |v: &Value| {
         any_in(v, &mut |inner| {

@@ -41,7 +41,17 @@ pub(crate) static RULE: Rule = Rule {
     },
 };
 
+/// Whether a constant reads like a label or prompt rather than a value (`"Password:"`,
+/// `"\nTracerPid:"`, `"token="`).
+fn is_label(text: &str) -> bool {
+    let trimmed = text.trim();
+    trimmed.ends_with([':', '=']) || text.starts_with(['\n', ' '])
+}
+
 fn check_assign(ctx: &Context, assign: &Assign, out: &mut Reporter) {
+    if assign.value.as_str().is_some_and(is_label) {
+        return;
+    }
     for target in &assign.targets {
         let Some(strength) = hardcoded_secret(&target.name, &assign.value, true) else {
             continue;

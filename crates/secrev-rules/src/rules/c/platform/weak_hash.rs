@@ -22,7 +22,9 @@ pub(crate) static RULE: Rule = Rule {
                    `MD5_Init`/`SHA1_Init`/`EVP_md5`/`EVP_sha1`, when the hashed data, the \
                    variable receiving the digest or the enclosing function is named after a \
                    password, token, secret, key, signature, salt or authentication. Checksums, \
-                   cache keys and content ids without such a name are not reported.",
+                   cache keys and content ids without such a name are not reported, nor are \
+                   HMAC constructions (functions named after HMAC), which do not need \
+                   collision resistance.",
             why: "MD5 and SHA-1 collisions are cheap to compute and both are fast enough to \
                   brute-force password digests, so a digest made with them no longer proves \
                   integrity or protects a secret.",
@@ -74,6 +76,10 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let Some(algorithm) = weak_algorithm(call) else {
             continue;
         };
+        // HMAC-MD5/SHA-1 (NTLM, older protocols) does not rely on collision resistance.
+        if function.name.to_ascii_lowercase().contains("hmac") {
+            continue;
+        }
         let Some(reason) = security_use(function, call) else {
             continue;
         };
