@@ -1,4 +1,4 @@
-//! C106 `non-literal-format`: `printf`-family calls whose format is not a constant string.
+//! C105 `non-literal-format`: `printf`-family calls whose format is not a constant string.
 
 use crate::rules::c::common::{c_name, from_parameter};
 use crate::{Context, Hooks, Reporter, Rule};
@@ -7,7 +7,7 @@ use secrev_ir::{Call, Function, Value};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
-        id: "C106",
+        id: "C105",
         name: "non-literal-format",
         title: "Format string that is not a literal",
         cwe: 134,

@@ -194,7 +194,7 @@ fn format(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
         return;
     };
     let Some(format) = fmt.as_str() else {
-        // A format that is not constant is C106's.
+        // A format that is not constant is C105's.
         return;
     };
     let is_va = name.starts_with('v');
