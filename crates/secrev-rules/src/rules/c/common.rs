@@ -243,13 +243,30 @@ pub(crate) fn is_numeric(ctx: &Context, value: &Value) -> bool {
 pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Value> {
     match &value.resolved().kind {
         ValueKind::Build { parts, .. } => parts.iter().find_map(|part| match part {
-            Part::Hole(hole) if !hole.is_constant() && !is_numeric(ctx, hole) => {
+            Part::Hole(hole)
+                if !hole.is_constant() && !is_numeric(ctx, hole) && !is_escaped(hole) =>
+            {
                 Some(risky_hole(ctx, hole).unwrap_or(hole))
             }
             _ => None,
         }),
         _ => None,
     }
+}
+
+/// Whether a value went through an escaping or quoting function (`escapeIdentifier(t)`,
+/// `g_shell_quote(s)`, `KShell::quoteArg(s)`, `sqlite3_mprintf("%q", s)`), directly or through
+/// a variable bound to one.
+pub(crate) fn is_escaped(value: &Value) -> bool {
+    value.resolved().as_call().is_some_and(|call| {
+        let name = call
+            .callee
+            .method
+            .as_deref()
+            .unwrap_or(call.callee.text.as_str())
+            .to_ascii_lowercase();
+        name.contains("escape") || name.contains("quote") || name.contains("sanitize")
+    })
 }
 
 /// The items of a list built with `QStringList() << "-c" << cmd`, `{"-c", cmd}` or

@@ -77,6 +77,14 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let Some(format) = call.args.get(*at) else {
         return;
     };
+    // BSD's `err`/`warn` family is only that when `<err.h>` is included (Qt has its own `warn`).
+    if (name.contains("err") || name.contains("warn")) && !ctx.unit.imports_module("err.h") {
+        return;
+    }
+    // An enumerator or number is not text (an overload that takes no format).
+    if format.qualname().is_some_and(|q| q.contains("::")) || format.as_int().is_some() {
+        return;
+    }
     // A `va_list` is never a format (`vasprintf(&out, fmt, ap)` read with the wrong arity).
     let is_va_list = format
         .path()
