@@ -1,4 +1,4 @@
-//! C505 `insecure-random-secret`: `rand`, `random`, `qrand` and `drand48` producing tokens,
+//! C505 `predictable-random-secret`: `rand`, `random`, `qrand` and `drand48` producing tokens,
 //! keys, passwords, salts or nonces.
 
 use crate::rules::c::common::c_name;
@@ -10,7 +10,7 @@ use secrev_ir::{Call, Function, Op};
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
         id: "C505",
-        name: "insecure-random-secret",
+        name: "predictable-random-secret",
         title: "Predictable random numbers for a secret",
         cwe: 338,
         category: Category::Crypto,
