@@ -23,6 +23,14 @@ const PLAIN: &[&str] = &[
     "Q_OUTOFLINE_TEMPLATE",
     "Q_INLINE_TEMPLATE",
     "Q_NORETURN",
+    "Q_CONSTEXPR",
+    "QT_FASTCALL",
+    "QT_ASCII_CAST_WARN",
+    "QT_USE_NAMESPACE",
+    "QT_BEGIN_INCLUDE_NAMESPACE",
+    "QT_END_INCLUDE_NAMESPACE",
+    "QT_WARNING_PUSH",
+    "QT_WARNING_POP",
 ];
 
 /// Macros with arguments that declare things the analysis does not need.
@@ -57,14 +65,27 @@ const WITH_ARGUMENTS: &[&str] = &[
     "Q_DECL_DEPRECATED_X",
     "QT_DEPRECATED_X",
     "QT_DEPRECATED_VERSION_X",
+    "Q_GLOBAL_STATIC",
+    "Q_GLOBAL_STATIC_WITH_ARGS",
+    "Q_DECLARE_SHARED_NOT_MOVABLE_UNTIL_QT6",
+    "Q_DECLARE_TR_FUNCTIONS",
+    "Q_REVISION",
+    "QDOC_PROPERTY",
+    "Q_STATIC_ASSERT",
+    "Q_STATIC_ASSERT_X",
 ];
+
+/// Macros used as expressions whose argument is not an expression (`SIGNAL(clicked(bool))`,
+/// `Q_ARG(QString, name)`, `Q_D(const Foo)`): read as a string literal of the same length.
+const AS_LITERAL: &[&str] = &["SIGNAL", "SLOT", "Q_ARG", "Q_RETURN_ARG", "Q_D", "Q_Q"];
 
 /// Whether `name` is one of the blanked macros.
 fn blanked(name: &str) -> Option<bool> {
     if PLAIN.contains(&name)
         || (name.starts_with("Q_") && name.ends_with("_EXPORT"))
-        || (name.starts_with("Q_DECL_") && !name.ends_with("_X"))
-        || matches!(name, "QT_DEPRECATED" | "QT_DEPRECATED_VERSION")
+        || name.starts_with("Q_DECL_")
+        || name.starts_with("QT_WARNING_DISABLE_")
+        || name.starts_with("QT_DEPRECATED")
     {
         return Some(false);
     }
@@ -73,11 +94,10 @@ fn blanked(name: &str) -> Option<bool> {
 
 /// The source with Qt's declaration macros replaced by spaces, or `None` when it has none.
 pub(crate) fn blank_qt_macros(source: &str) -> Option<String> {
-    if !source.contains("Q_")
-        && !source.contains("QT_")
-        && !source.contains("slots")
-        && !source.contains("signals")
-    {
+    let mentions_qt = ["Q_", "QT_", "slots", "signals", "SIGNAL", "SLOT"]
+        .iter()
+        .any(|marker| source.contains(marker));
+    if !mentions_qt {
         return None;
     }
     let bytes = source.as_bytes();
@@ -111,8 +131,20 @@ pub(crate) fn blank_qt_macros(source: &str) -> Option<String> {
                     i += 1;
                 }
                 let name = &source[start..i];
+                if AS_LITERAL.contains(&name) && bytes.get(i) == Some(&b'(') {
+                    let end = matching_paren(bytes, i);
+                    if end > start + 1 && bytes[start..end].iter().all(|b| *b != b'\n') {
+                        out[start..end].fill(b' ');
+                        out[start] = b'"';
+                        out[end - 1] = b'"';
+                        changed = true;
+                    }
+                    i = end;
+                    continue;
+                }
                 let takes_args = match blanked(name) {
-                    Some(takes_args) => takes_args,
+                    // A blanked macro written with arguments (`Q_DECL_ALIGN(8)`) loses them too.
+                    Some(takes_args) => takes_args || bytes.get(i) == Some(&b'('),
                     None if matches!(name, "slots" | "signals" | "Q_SIGNALS")
                         && next_is_colon(bytes, i) =>
                     {
@@ -212,6 +244,11 @@ mod tests {
         assert!(blanked.contains("// Q_OBJECT"));
         assert!(blanked.contains("\"Q_OBJECT\""));
         assert!(blanked.contains("#define Q_FOO 1"));
+        let connect = "connect(a, SIGNAL(toggled(bool)), b, SLOT(show()));";
+        let read = blank_qt_macros(connect).expect("changed");
+        assert_eq!(read.len(), connect.len());
+        assert!(read.starts_with("connect(a, \"") && read.ends_with("\");"));
+        assert!(!read.contains("SIGNAL") && !read.contains("bool"));
         assert_eq!(blank_qt_macros("int main() { return 0; }"), None);
     }
 }
