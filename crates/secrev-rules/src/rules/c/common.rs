@@ -261,6 +261,11 @@ pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Valu
 pub(crate) fn is_literal_text(value: &Value) -> bool {
     match &value.resolved().kind {
         ValueKind::Str(_) => true,
+        // A macro on its own (`PNG_STRING_NEWLINE`): upper case, defined in a header.
+        ValueKind::Ref { .. } => value.qualname().is_some_and(|q| {
+            q.starts_with(|c: char| c.is_ascii_uppercase())
+                && !q.chars().any(|c| c.is_ascii_lowercase())
+        }),
         ValueKind::Build {
             kind: BuildKind::Concat,
             parts,
