@@ -20,13 +20,14 @@ pub(crate) static RULE: Rule = Rule {
         confidence: Confidence::Medium,
         docs: RuleDocs {
             what: "Finds string copies and formats into fixed-size arrays that write as much as \
-                   their source holds: `strcpy`/`stpcpy`/`wcscpy`/`strcat`/`wcscat` from a string \
-                   whose length the code does not bound, `sprintf`/`vsprintf` with a `%s` of such a string (or \
-                   whose constant output is longer than the destination array), `gets`, and \
-                   `scanf`-family `%s`/`%[` conversions without a width. Copies of constant \
-                   strings that fit (or of upper-case macros from headers), of arrays no longer than the destination, into buffers \
-                   allocated from the source's own length, and copies whose source length the \
-                   function checks are not reported.",
+                   their source holds: `strcpy`/`stpcpy`/`wcscpy`/`strcat`/`wcscat` from a \
+                   string whose length the code does not bound, `sprintf`/`vsprintf` with a \
+                   `%s` of such a string (or whose constant output is longer than the \
+                   destination array), `gets`, and `scanf`-family `%s`/`%[` conversions without \
+                   a width. Copies of constant strings that fit (or of upper-case macros from \
+                   headers), of arrays no longer than the destination, into buffers allocated \
+                   from the source's own length, and copies whose source length the function \
+                   checks are not reported.",
             why: "The destination has a fixed size and the source does not: a longer input \
                   writes past the end of the buffer, corrupting the stack or heap. Overflows of \
                   this kind are the classic route to code execution in C programs.",
