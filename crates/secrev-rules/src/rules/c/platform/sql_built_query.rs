@@ -118,7 +118,7 @@ fn in_name_position(sql: &Value, hole: &Value) -> bool {
                     .to_ascii_lowercase();
                 return NAME_KEYWORDS.contains(&last.as_str()) || last.ends_with('.');
             }
-            Part::Hole(_) => before.push_str("?"),
+            Part::Hole(_) => before.push('?'),
         }
     }
     false
