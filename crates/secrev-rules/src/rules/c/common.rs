@@ -243,6 +243,21 @@ const CHAR_TYPES: &[&str] = &[
 /// Whether a piece of built text is a number or a single character (a numeric literal, a
 /// `%d`, `QString::number`, a variable declared with a numeric or character type).
 pub(crate) fn is_numeric(ctx: &Context, value: &Value) -> bool {
+    // The declared type settles it even when the variable holds a call's result
+    // (`const int oid = PQftable(res, i)`).
+    let declared = |v: &Value| {
+        local(ctx, v).is_some_and(|l| {
+            l.pointers == 0
+                && l.array_len.is_none()
+                && l.ty
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|t| NUMERIC_TYPES.contains(&t) || CHAR_TYPES.contains(&t))
+        })
+    };
+    if declared(value) {
+        return true;
+    }
     match &value.resolved().kind {
         ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Bool(_) => true,
         ValueKind::Operation { op: "number", .. } => true,
@@ -251,14 +266,7 @@ pub(crate) fn is_numeric(ctx: &Context, value: &Value) -> bool {
             CHAR_TYPES.contains(&call.callee.text.as_str())
                 && call.args.iter().all(Value::is_constant)
         }
-        ValueKind::Ref { .. } => local(ctx, value).is_some_and(|l| {
-            l.pointers == 0
-                && l.array_len.is_none()
-                && l.ty
-                    .split_whitespace()
-                    .last()
-                    .is_some_and(|t| NUMERIC_TYPES.contains(&t) || CHAR_TYPES.contains(&t))
-        }),
+        ValueKind::Ref { .. } => declared(value.resolved()),
         _ => false,
     }
 }
@@ -330,20 +338,36 @@ fn collect_holes<'v>(ctx: &Context, value: &'v Value, out: &mut Vec<&'v Value>, 
     let ValueKind::Build { parts, .. } = &value.resolved().kind else {
         return;
     };
-    for part in parts {
-        if let Part::Hole(hole) = part {
-            if hole.is_constant()
-                || is_numeric(ctx, hole)
-                || is_escaped(hole)
-                || holds_only_constants(ctx, hole)
-            {
-                continue;
-            }
-            let before = out.len();
-            collect_holes(ctx, hole, out, depth + 1);
-            if out.len() == before {
-                out.push(hole);
-            }
+    let holes = parts.iter().filter_map(|part| match part {
+        Part::Hole(hole) => Some(hole),
+        Part::Lit(_) => None,
+    });
+    collect_pieces(ctx, holes, out, depth);
+}
+
+fn collect_pieces<'v>(
+    ctx: &Context,
+    pieces: impl Iterator<Item = &'v Value>,
+    out: &mut Vec<&'v Value>,
+    depth: u32,
+) {
+    for hole in pieces {
+        if hole.is_constant()
+            || is_numeric(ctx, hole)
+            || is_escaped(hole)
+            || holds_only_constants(ctx, hole)
+        {
+            continue;
+        }
+        // `QLatin1Char(' ') + shellQuote(path)`: a sum the front-end did not read as text.
+        if let ValueKind::Operation { op: "+", operands } = &hole.resolved().kind {
+            collect_pieces(ctx, operands.iter(), out, depth + 1);
+            continue;
+        }
+        let before = out.len();
+        collect_holes(ctx, hole, out, depth + 1);
+        if out.len() == before {
+            out.push(hole);
         }
     }
 }

@@ -97,21 +97,32 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
 }
 
 /// The piece of a built command that names the program: the first piece, when nothing comes
-/// before it but blanks or a quote.
+/// before it but blanks or a quote (followed into `command + " &"` where `command = launcher +
+/// " " + url`: the program is `launcher`).
 fn program_hole<'v>(ctx: &Context, command: &'v Value) -> Option<&'v Value> {
-    let ValueKind::Build { parts, .. } = &command.resolved().kind else {
-        return None;
-    };
     let opening = |text: &str| {
         text.chars()
             .all(|c| c.is_whitespace() || c == '"' || c == '\'')
     };
-    parts.iter().find_map(|part| match part {
-        Part::Lit(text) if opening(text) => None,
-        Part::Hole(hole) if is_numeric(ctx, hole) => None,
-        Part::Lit(_) => Some(None),
-        Part::Hole(hole) => Some(Some(hole)),
-    })?
+    let mut program = None;
+    let mut current = command;
+    for _ in 0..32 {
+        let ValueKind::Build { parts, .. } = &current.resolved().kind else {
+            break;
+        };
+        let first = parts.iter().find_map(|part| match part {
+            Part::Lit(text) if opening(text) => None,
+            Part::Hole(hole) if is_numeric(ctx, hole) => None,
+            Part::Lit(_) => Some(None),
+            Part::Hole(hole) => Some(Some(hole)),
+        });
+        let Some(Some(first)) = first else {
+            break;
+        };
+        program = Some(first);
+        current = first;
+    }
+    program
 }
 
 /// `execl("/bin/sh", "sh", "-c", cmd, NULL)`: the argument after `-c` when the program is a
