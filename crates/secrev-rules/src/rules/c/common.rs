@@ -359,15 +359,22 @@ fn collect_pieces<'v>(
         {
             continue;
         }
-        // `QLatin1Char(' ') + shellQuote(path)`: a sum the front-end did not read as text.
-        if let ValueKind::Operation { op: "+", operands } = &hole.resolved().kind {
-            collect_pieces(ctx, operands.iter(), out, depth + 1);
-            continue;
-        }
-        let before = out.len();
-        collect_holes(ctx, hole, out, depth + 1);
-        if out.len() == before {
-            out.push(hole);
+        match &hole.resolved().kind {
+            // `QLatin1String(" -p %1").arg(shellQuote(p))`: text built from safe pieces is safe.
+            ValueKind::Build { .. } => collect_holes(ctx, hole, out, depth + 1),
+            // `QLatin1Char(' ') + shellQuote(path)`: a sum the front-end did not read as text.
+            ValueKind::Operation { op: "+", operands } => {
+                collect_pieces(ctx, operands.iter(), out, depth + 1);
+            }
+            // `filters.join(" OR ")` on a list that only ever holds constant clauses.
+            ValueKind::Call(call)
+                if call
+                    .callee
+                    .receiver
+                    .as_deref()
+                    .is_some_and(|r| holds_only_constants(ctx, r))
+                    && call.args.iter().all(Value::is_constant) => {}
+            _ => out.push(hole),
         }
     }
 }

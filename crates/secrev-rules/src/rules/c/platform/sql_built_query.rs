@@ -25,7 +25,9 @@ pub(crate) static RULE: Rule = Rule {
                    is the safe form and is not reported. A piece pasted where SQL expects a \
                    name (after `FROM`, `JOIN`, `TABLE`, `INTO`...) cannot be bound: it is \
                    reported at medium severity and low confidence when the caller hands it in, \
-                   and not at all when the function computes it. Pieces that are numbers, \
+                   and not at all when the function computes it. Values that do not come \
+                   from the caller (the object's state, a row read back from the catalogue) \
+                   are reported at medium severity and low confidence. Pieces that are numbers, \
                    single characters, escaped, or variables that only ever hold constant \
                    clauses (`filter += \"AND x = 0\"` on some branches) are not data.",
             why: "Text pasted into SQL can close the quoted literal and add its own clauses: a \
@@ -158,5 +160,9 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     );
     if from_parameter(ctx, hole).is_some() {
         hit.confidence(Confidence::High);
+    } else {
+        // Not from the caller: the function's own state, a catalogue row, a helper's result.
+        // In drivers and tools these are the program's names more often than input.
+        hit.severity(Severity::Medium).confidence(Confidence::Low);
     }
 }
