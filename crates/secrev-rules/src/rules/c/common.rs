@@ -305,7 +305,9 @@ pub(crate) fn holds_only_constants(ctx: &Context, value: &Value) -> bool {
     let Some(var) = local(ctx, value) else {
         return false;
     };
-    if var.param || var.is_static || var.pointers > 0 {
+    // A pointer to non-const text can be written through by any call it is handed to; a
+    // function's own `static` is assigned only here.
+    if var.param || var.pointers > 0 && !var.is_const {
         return false;
     }
     let name = var.name.as_str();
