@@ -149,9 +149,19 @@ fn copy(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
 /// Whether the destination was sized from the source: `char buf[strlen(s) + 1]`, or
 /// `dst = malloc(strlen(s) + 1)` / `new char[strlen(s) + 1]` in this function.
 fn sized_for(ctx: &Context, dest: &Value, src: &Value) -> bool {
-    let (Some(dest_path), Some(src_path)) = (dest.path(), src.resolved().path().or(src.path()))
-    else {
+    let Some(dest_path) = dest.path() else {
         return false;
+    };
+    let Some(src_path) = src.resolved().path().or(src.path()) else {
+        // `argv[i]`: an element, which has no path; compare the text of the allocation.
+        let src_code = ctx.text(src.span);
+        return ctx.function.ops.iter().any(|op| match op {
+            Op::Assign(assign) => {
+                assign.targets.iter().any(|t| t.path == dest_path)
+                    && ctx.text(assign.value.span).contains(src_code)
+            }
+            _ => false,
+        });
     };
     if ctx
         .function
