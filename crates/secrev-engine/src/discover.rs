@@ -1,8 +1,9 @@
-//! Which files a scan reads: Python files under the named paths, honouring `.gitignore`,
+//! Which files a scan reads: Python, C and C++ files under the named paths, honouring `.gitignore`,
 //! hidden-file conventions and the configured excludes. Files named explicitly are always taken.
 
 use globset::GlobSet;
 use secrev_core::{Diagnostic, DiagnosticKind};
+use secrev_ir::Language;
 use std::path::{Path, PathBuf};
 
 /// The files to scan, and the inputs that could not be walked.
@@ -16,6 +17,36 @@ pub struct Discovered {
 /// Whether a path names a Python source file.
 pub fn is_python(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "py" || e == "pyw")
+}
+
+/// The language of a C or C++ source or header, by extension: `.c` is C, `.h` is C unless
+/// the project has C++ sources (`cpp_project`), the rest (`.cc .cpp .cxx .hpp .hh .hxx`) C++.
+pub fn c_family(path: &Path, cpp_project: bool) -> Option<Language> {
+    let extension = path.extension()?.to_str()?;
+    match extension {
+        "c" => Some(Language::C),
+        "h" if cpp_project => Some(Language::Cpp),
+        "h" => Some(Language::C),
+        _ if CPP_EXTENSIONS.contains(&extension) => Some(Language::Cpp),
+        _ => None,
+    }
+}
+
+/// Extensions only C++ uses (`.h` is shared with C).
+const CPP_EXTENSIONS: &[&str] = &["cc", "cpp", "cxx", "hpp", "hh", "hxx", "C", "c++"];
+
+/// Whether any of `files` is C++ (not C) source, which makes `.h` headers C++.
+pub fn has_cpp_sources(files: &[PathBuf]) -> bool {
+    files.iter().any(|f| {
+        f.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| CPP_EXTENSIONS.contains(&e))
+    })
+}
+
+/// Whether a path names a file secrev analyses (Python, C or C++).
+pub fn is_source(path: &Path) -> bool {
+    is_python(path) || c_family(path, false).is_some()
 }
 
 /// The path as shown in reports: without a leading `./`.
@@ -61,7 +92,7 @@ pub fn discover(inputs: &[PathBuf], exclude: &GlobSet) -> Discovered {
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && is_python(entry.path()) {
+                    if is_file && is_source(entry.path()) {
                         found.files.push(entry.into_path());
                     }
                 }
@@ -110,13 +141,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn walks_python_files_sorted_and_honours_gitignore_and_excludes() {
+    fn walks_source_files_sorted_and_honours_gitignore_and_excludes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         for file in [
             "b.py",
             "a.py",
             "notes.txt",
+            "native/codec.c",
+            "native/codec.h",
+            "native/view.cpp",
+            "native/view.o",
             "gen/skip.py",
             "vendor/lib.py",
             "pkg/c.py",
@@ -141,7 +176,21 @@ mod tests {
                     .to_string()
             })
             .collect();
-        assert_eq!(names, ["a.py", "b.py", "pkg/c.py"]);
+        assert_eq!(
+            names,
+            [
+                "a.py",
+                "b.py",
+                "native/codec.c",
+                "native/codec.h",
+                "native/view.cpp",
+                "pkg/c.py"
+            ]
+        );
+        assert!(has_cpp_sources(&found.files));
+        let header = root.join("native/codec.h");
+        assert_eq!(c_family(&header, true), Some(Language::Cpp));
+        assert_eq!(c_family(&header, false), Some(Language::C));
         assert!(found.errors.is_empty());
     }
 

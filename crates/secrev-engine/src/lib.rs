@@ -10,7 +10,9 @@ mod suppress;
 mod taint;
 
 pub use config::{ConfigError, FileConfig, Settings};
-pub use discover::{discover, display, is_python, Discovered};
+pub use discover::{
+    c_family, discover, display, has_cpp_sources, is_python, is_source, Discovered,
+};
 pub use scan::{scan, scan_request, ScanOutcome, ScanRequest};
 pub use snapshot::{Disk, DiskAt, Snapshot};
 pub use suppress::suppresses;

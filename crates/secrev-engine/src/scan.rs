@@ -2,13 +2,14 @@
 //! wrong with one file becomes a diagnostic for that file and the others go on.
 
 use crate::config::Settings;
-use crate::discover::display;
+use crate::discover::{c_family, display, has_cpp_sources};
 use crate::snapshot::{Disk, Snapshot};
 use crate::suppress::suppresses;
 use crate::taint::{taint_findings, taint_rules, LightFile, TaintFile};
 use rayon::prelude::*;
 use secrev_core::fingerprint;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
+use secrev_python::Lowered;
 use secrev_rules::helpers::is_test_path;
 use secrev_rules::{check_unit, RuleHit};
 use std::cell::OnceCell;
@@ -78,13 +79,14 @@ pub fn scan(
 /// Scans what `request` names with `settings`.
 pub fn scan_request(request: &ScanRequest, settings: &Settings) -> ScanOutcome {
     let with_taint = !taint_rules(settings).is_empty();
+    let cpp_project = has_cpp_sources(request.files);
     let snapshot = request.snapshot;
     let work = || {
         let mut per_file = request
             .files
             .par_iter()
             .map(|path| {
-                let outcome = scan_guarded(snapshot, path, settings, with_taint);
+                let outcome = scan_guarded(snapshot, path, settings, with_taint, cpp_project);
                 (request.on_file)();
                 outcome
             })
@@ -162,9 +164,10 @@ fn scan_guarded(
     path: &Path,
     settings: &Settings,
     with_taint: bool,
+    cpp_project: bool,
 ) -> FileOutcome {
     catch_unwind(AssertUnwindSafe(|| {
-        scan_file(snapshot, path, settings, with_taint)
+        scan_file(snapshot, path, settings, with_taint, cpp_project)
     }))
     .unwrap_or_else(|_| FileOutcome {
         findings: Vec::new(),
@@ -203,6 +206,7 @@ fn scan_file(
     path: &Path,
     settings: &Settings,
     with_taint: bool,
+    cpp_project: bool,
 ) -> FileOutcome {
     match snapshot.size(path) {
         Ok(size) if size > settings.max_file_size => {
@@ -246,7 +250,18 @@ fn scan_file(
     // Line and column arithmetic is only needed for what gets reported.
     let index = OnceCell::new();
     let index = || index.get_or_init(|| LineIndex::new(source));
-    let lowered = secrev_python::lower(source);
+    let language = c_family(path, cpp_project);
+    let lowered = match language {
+        Some(language) => {
+            let lowered = secrev_cpp::lower(source, language);
+            Lowered {
+                unit: lowered.unit,
+                syntax_errors: lowered.syntax_errors,
+                too_deep: lowered.too_deep,
+            }
+        }
+        None => secrev_python::lower(source),
+    };
     if let Some((span, message)) = lowered.syntax_errors.first() {
         let count = lowered.syntax_errors.len();
         let more = if count > 1 {
@@ -284,7 +299,9 @@ fn scan_file(
         .filter_map(|h| to_finding(h, &shown, source, index(), settings))
         .collect();
     let lines = line_count(source);
-    let taint = with_taint.then(|| TaintFile::keep(path, shown, source, lowered.unit, settings));
+    // The taint analysis follows Python data flows only.
+    let taint = (with_taint && language.is_none())
+        .then(|| TaintFile::keep(path, shown, source, lowered.unit, settings));
     FileOutcome {
         findings,
         diagnostics,
@@ -383,6 +400,18 @@ mod tests {
         );
         assert_eq!(
             capped_severity(Severity::High, "nova/testsuite.py"),
+            Severity::High
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "src/network/tst_qsslsocket.cpp"),
+            Severity::Low
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "net/parser_unittest.cc"),
+            Severity::Low
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "lib/attest.c"),
             Severity::High
         );
     }

@@ -6,14 +6,17 @@
 //! imported as), their arguments split into positional and keyword, and every argument is a
 //! [`Value`] in which literals, constant folding and string building are explicit.
 //!
-//! Python lowers into this today; C and C++ lower into the same shapes (a `call` to `strcpy` is a
-//! [`Call`] with qualified name `strcpy`, `std::system` is `std::system`, a string literal is
-//! [`ValueKind::Str`]). Beside its ops, each function has a control-flow graph ([`Cfg`]) of the
+//! Python and C/C++ lower into the same shapes (a call to `strcpy` is a [`Call`] with qualified
+//! name `strcpy`, `std::system` is `std::system`, a string literal is [`ValueKind::Str`]); C adds
+//! declared variables ([`Local`]) and a few operators (`addr`, `deref`, `sizeof`, `new`). Beside its ops, each function has a control-flow graph ([`Cfg`]) of the
 //! same values, in execution order, for the dataflow analyses.
 
+mod builder;
 mod cfg;
+pub mod printf;
 mod value;
 
+pub use builder::{CfgBuilder, LoopTargets};
 pub use cfg::{any_in, Block, BlockId, Cfg, Edge, EdgeKind, Place, Stmt, ENTRY, EXIT};
 
 pub use value::{BuildKind, Part, Value, ValueKind};
@@ -97,6 +100,40 @@ pub struct Function {
     pub bases: Vec<Value>,
     /// Names the body declares as living in another scope (`global x`, `nonlocal x`), sorted.
     pub outer_names: Vec<String>,
+    /// Variables declared with a type (C and C++: parameters, locals, and file-scope variables
+    /// in the module body), in declaration order; empty for Python.
+    pub locals: Vec<Local>,
+}
+
+/// A variable declared with a type: what memory-safety analyses need to know about a name
+/// without re-reading the declaration.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: CompactString,
+    /// The declared type without qualifiers, storage class, pointers or array bounds, as written
+    /// (`char`, `QString`, `std::unique_ptr<QProcess>`; `auto` is replaced by the type of a
+    /// `new T` or `T(...)` initialiser when one is visible).
+    pub ty: String,
+    /// Levels of pointer indirection (`char **argv` is 2); references count as none.
+    pub pointers: u8,
+    /// For an array, its declared length: a constant (`char buf[64]`, `char buf[BUFSIZE]` with
+    /// the macro defined in the file), another value, or [`ValueKind::Unknown`] for `char buf[]`
+    /// (then, for a string initialiser, the length is the string's plus one).
+    pub array_len: Option<Value>,
+    /// A function parameter.
+    pub param: bool,
+    /// Declared `static` (kept between calls, shared between threads) or at file scope.
+    pub is_static: bool,
+    /// Declared `const` (the variable itself, or what it points to).
+    pub is_const: bool,
+    pub span: ByteSpan,
+}
+
+impl Function {
+    /// The declared variable `name`, the innermost (latest) declaration when it is shadowed.
+    pub fn local(&self, name: &str) -> Option<&Local> {
+        self.locals.iter().rev().find(|l| l.name == name)
+    }
 }
 
 /// A `with` block: a context manager it enters and the body that runs inside it (a lock held,
@@ -188,6 +225,9 @@ pub struct Target {
     /// The resolved qualified name of the object the last name belongs to (`ssl.SSLContext()`
     /// for `ctx.check_hostname` when `ctx = ssl.create_default_context()`... when known).
     pub owner: Option<String>,
+    /// For a store through an index or pointer (C and C++: `buf[i] = v`, `*p = v`), the
+    /// element written, as the `[]` or `deref` operation; `None` elsewhere.
+    pub element: Option<Box<Value>>,
     pub span: ByteSpan,
 }
 

@@ -49,6 +49,10 @@ pub enum ValueKind {
     /// An operator applied to operands (`|`, `==`, `not`, `and`, `in`, `[]` for subscripts),
     /// `one of` for a value that is one of several (the branches of `a if c else b`, a name bound
     /// in several places), or `number` for a value formatted as a number (`%d`, `%.2f`).
+    /// C and C++ add `addr` (`&x`), `deref` (`*p`), `sizeof` (of an expression, or of a type
+    /// given as a [`ValueKind::Ref`] to the type's name), `new` (`new T(...)`: the constructor
+    /// call; `new[]`: the type and the element count; `new nothrow` for `new (std::nothrow)`),
+    /// unary `-`/`~`, the arithmetic and bitwise operators as written, and `,`.
     Operation {
         op: &'static str,
         operands: Vec<Value>,

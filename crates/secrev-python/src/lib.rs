@@ -3,7 +3,6 @@
 //! folding constants on the way.
 
 mod builtins;
-mod cfg_builder;
 mod fold;
 mod lower;
 mod scope;

@@ -2,7 +2,6 @@
 //! each with the calls, assignments, handlers, assertions and comparisons that happen in it.
 
 use crate::builtins::is_builtin;
-use crate::cfg_builder::{CfgBuilder, LoopTargets};
 use crate::fold;
 use crate::scope::{mutated_names, Scope, ScopeKind};
 use ruff_python_ast::{self as ast, Expr, Stmt};
@@ -14,6 +13,7 @@ use secrev_ir::{
     HandlerBody, HandlerFlow, Import, Keyword, Language, Managed, Op, Param, Part, Place,
     Stmt as Step, Target, Unit, Value, ValueKind, EXIT,
 };
+use secrev_ir::{CfgBuilder, LoopTargets};
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -61,6 +61,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         managed: std::mem::take(&mut lowerer.managed),
         bases: Vec::new(),
         outer_names: Vec::new(),
+        locals: Vec::new(),
     });
     while let Some(pending) = lowerer.pending.pop_front() {
         lowerer.lower_pending(pending);
@@ -367,6 +368,7 @@ impl<'a> Lowerer<'a> {
             managed: std::mem::take(&mut self.managed),
             bases: pending.bases,
             outer_names,
+            locals: Vec::new(),
         });
     }
 
@@ -865,6 +867,7 @@ impl<'a> Lowerer<'a> {
                 path: name.id.to_string(),
                 name: name.id.to_string(),
                 owner: None,
+                element: None,
                 span: self.span(name.range),
             }],
             Expr::Attribute(attribute) => {
@@ -873,6 +876,7 @@ impl<'a> Lowerer<'a> {
                     path: self.text(attribute.range).to_owned(),
                     name: attribute.attr.id.to_string(),
                     owner: receiver_qualname(&base),
+                    element: None,
                     span: self.span(attribute.range),
                 }]
             }
@@ -883,6 +887,7 @@ impl<'a> Lowerer<'a> {
                     path: self.text(subscript.range).to_owned(),
                     name: key.as_str().unwrap_or_default().to_owned(),
                     owner: receiver_qualname(&base),
+                    element: None,
                     span: self.span(subscript.range),
                 }]
             }

@@ -18,7 +18,7 @@ pub use change::{Before, Change, Target, Tree};
 
 use introduced::{new_since, renames, touches, ChangedLines};
 use secrev_core::{ChangeSummary, Diagnostic, DiagnosticKind, Finding};
-use secrev_engine::{display, is_python, scan_request, ScanRequest, Settings};
+use secrev_engine::{display, is_python, is_source, scan_request, ScanRequest, Settings};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -169,16 +169,17 @@ pub fn review(
     })
 }
 
-/// Whether a file is one the review analyses: Python, not excluded by configuration.
+/// Whether a file is one the review analyses: Python, C or C++, not excluded by configuration.
 fn analysed(path: &Path, settings: &Settings) -> bool {
-    is_python(path) && !settings.exclude.is_match(display(path))
+    is_source(path) && !settings.exclude.is_match(display(path))
 }
 
-/// The files of a tree the taint analysis may follow calls into: the analysed ones not scanned.
+/// The files of a tree the taint analysis may follow calls into: the analysed Python files not
+/// scanned.
 fn neighbours(tree: &[PathBuf], scanned: &[PathBuf], settings: &Settings) -> Vec<PathBuf> {
     let scanned: HashSet<&PathBuf> = scanned.iter().collect();
     tree.iter()
-        .filter(|p| !scanned.contains(p) && analysed(p, settings))
+        .filter(|p| !scanned.contains(p) && is_python(p) && analysed(p, settings))
         .cloned()
         .collect()
 }
@@ -207,7 +208,7 @@ fn findings_before(
             .iter()
             .filter(|f| f.is_code() && f.new_path.is_some())
             .filter_map(|f| f.old_path.clone())
-            .filter(|p| is_python(p))
+            .filter(|p| is_source(p))
             .collect();
         // A finding in a file the change does not touch (a sink its new data reaches) is
         // compared with the same file before the change.

@@ -70,13 +70,19 @@ pub struct RuleHit<'r> {
 }
 
 /// Runs `rules` over `unit` in one walk of its functions and ops: each op is offered only to the
-/// rules that have a hook for its kind.
+/// rules that have a hook for its kind. Rules for another language than the unit's are skipped.
 pub fn check_unit<'r>(
     rules: &[&'r Rule],
     unit: &Unit,
     source: &str,
     path: &str,
 ) -> Vec<RuleHit<'r>> {
+    let rules: Vec<&'r Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| registry::runs_on(r, unit.language))
+        .collect();
+    let rules = rules.as_slice();
     let with = |has: fn(&Hooks) -> bool| -> Vec<(usize, &'r Rule)> {
         rules
             .iter()

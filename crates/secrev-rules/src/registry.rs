@@ -2,15 +2,35 @@
 
 use crate::rules;
 use crate::Rule;
+use secrev_ir::Language;
 
 /// Every rule, sorted by id.
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = rules::GROUPS
         .iter()
+        .chain(rules::C_GROUPS)
         .flat_map(|group| group.iter().copied())
         .collect();
     rules.sort_by_key(|rule| rule.info.id);
     rules
+}
+
+/// The languages a rule reads: a rule registered in a C group runs on C and C++ units, any
+/// other on Python units.
+pub fn languages(rule: &Rule) -> &'static [Language] {
+    let is_c = rules::C_GROUPS
+        .iter()
+        .any(|group| group.iter().any(|r| std::ptr::eq(*r, rule)));
+    if is_c {
+        &[Language::C, Language::Cpp]
+    } else {
+        &[Language::Python]
+    }
+}
+
+/// Whether a rule reads units of `language`.
+pub fn runs_on(rule: &Rule, language: Language) -> bool {
+    languages(rule).contains(&language)
 }
 
 /// Rules that run only when selected by exact id or name (or `ALL`): their findings are real but
@@ -53,6 +73,15 @@ pub fn find(id_or_name: &str) -> Option<&'static Rule> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn rules_know_their_language() {
+        for rule in all() {
+            let c = rule.info.id.starts_with('C');
+            assert_eq!(runs_on(rule, Language::Python), !c, "{}", rule.info.id);
+            assert_eq!(runs_on(rule, Language::Cpp), c, "{}", rule.info.id);
+        }
+    }
 
     #[test]
     fn ids_and_names_are_unique_and_documented() {

@@ -1,5 +1,6 @@
-//! Runs every rule over every fixture under `tests/fixtures/python/` and compares the findings
-//! with the annotations written on the lines they concern:
+//! Runs every rule over every fixture under `tests/fixtures/python/` and `tests/fixtures/c/`
+//! (`.c` files as C, `.cpp` files as C++) and compares the findings with the annotations written
+//! on the lines they concern (`#` comments in Python, `//` comments in C and C++):
 //!
 //! - `# expect: PY101` — this line must carry a PY101 finding (several ids: `PY101, PY102`;
 //!   `PY101:low` also pins the severity);
@@ -12,6 +13,7 @@
 //! which need whole projects, have theirs in the corpus under `tests/taint/`).
 
 use secrev_core::LineIndex;
+use secrev_ir::Language;
 use secrev_rules::{check_unit, registry};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,7 +27,17 @@ struct Expectations {
 }
 
 fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/python")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// The language of a fixture, by extension.
+fn fixture_language(path: &Path) -> Option<Language> {
+    match path.extension()?.to_str()? {
+        "py" => Some(Language::Python),
+        "c" => Some(Language::C),
+        "cpp" => Some(Language::Cpp),
+        _ => None,
+    }
 }
 
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -37,23 +49,23 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             fixture_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "py") {
+        } else if fixture_language(&path).is_some() {
             out.push(path);
         }
     }
 }
 
-fn annotation<'s>(line: &'s str, marker: &str) -> Option<&'s str> {
-    let at = line.find(marker)?;
-    let rest = &line[at + marker.len()..];
-    Some(rest.split('#').next().unwrap_or(rest))
+fn annotation<'s>(line: &'s str, marker: &str, comment: &str) -> Option<&'s str> {
+    let at = line.find(&format!("{comment} {marker}"))?;
+    let rest = &line[at + comment.len() + 1 + marker.len()..];
+    Some(rest.split(comment).next().unwrap_or(rest))
 }
 
-fn parse_expectations(source: &str) -> Expectations {
+fn parse_expectations(source: &str, comment: &str) -> Expectations {
     let mut expectations = Expectations::default();
     for (i, line) in source.lines().enumerate() {
         let number = i as u32 + 1;
-        if let Some(ids) = annotation(line, "# expect:") {
+        if let Some(ids) = annotation(line, "expect:", comment) {
             for item in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 let (id, severity) = match item.split_once(':') {
                     Some((id, severity)) => (id.trim(), Some(severity.trim().to_owned())),
@@ -67,10 +79,10 @@ fn parse_expectations(source: &str) -> Expectations {
             }
         }
         for (marker, set) in [
-            ("# ok:", &mut expectations.ok),
-            ("# then:", &mut expectations.then),
+            ("ok:", &mut expectations.ok),
+            ("then:", &mut expectations.then),
         ] {
-            if let Some(ids) = annotation(line, marker) {
+            if let Some(ids) = annotation(line, marker, comment) {
                 let ids = ids.split(',').map(str::trim).filter(|s| !s.is_empty());
                 set.entry(number)
                     .or_default()
@@ -95,19 +107,31 @@ fn every_fixture_matches_its_annotations() {
     for file in &files {
         let source = std::fs::read_to_string(file).expect("fixture is UTF-8");
         let index = LineIndex::new(&source);
-        let lowered = secrev_python::lower(&source);
+        let language = fixture_language(file).expect("fixture language");
+        let (unit, syntax_errors) = match language {
+            Language::Python => {
+                let lowered = secrev_python::lower(&source);
+                (lowered.unit, lowered.syntax_errors)
+            }
+            c_family => {
+                let lowered = secrev_cpp::lower(&source, c_family);
+                (lowered.unit, lowered.syntax_errors)
+            }
+        };
+        let comment = if language == Language::Python {
+            "#"
+        } else {
+            "//"
+        };
         let shown = file
             .strip_prefix(fixtures_root())
             .unwrap_or(file)
             .display()
             .to_string();
-        if !lowered.syntax_errors.is_empty() {
-            failures.push(format!(
-                "{shown}: syntax errors {:?}",
-                lowered.syntax_errors
-            ));
+        if !syntax_errors.is_empty() {
+            failures.push(format!("{shown}: syntax errors {syntax_errors:?}"));
         }
-        let expectations = parse_expectations(&source);
+        let expectations = parse_expectations(&source, comment);
         for ids in expectations.expect.values() {
             for id in ids.keys() {
                 if !known.contains(id.as_str()) {
@@ -120,7 +144,7 @@ fn every_fixture_matches_its_annotations() {
             negatives.extend(ids.iter().cloned());
         }
 
-        let hits = check_unit(&rules, &lowered.unit, &source, &shown);
+        let hits = check_unit(&rules, &unit, &source, &shown);
         let mut found: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
         let mut related: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
         for hit in &hits {

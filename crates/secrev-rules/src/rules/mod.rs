@@ -1,6 +1,8 @@
-//! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the groups.
+//! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the Python groups and
+//! [`C_GROUPS`] the C and C++ groups (under `c/`).
 
 mod authz;
+mod c;
 mod crypto;
 mod deserialization;
 mod dos;
@@ -17,7 +19,7 @@ mod web;
 
 use crate::Rule;
 
-/// Every group's rule list.
+/// Every Python group's rule list.
 pub(crate) const GROUPS: &[&[&Rule]] = &[
     injection::RULES,
     deserialization::RULES,
@@ -34,3 +36,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     taint::RULES,
     authz::RULES,
 ];
+
+/// Every C and C++ group's rule list: these rules read C and C++ units only.
+pub(crate) const C_GROUPS: &[&[&Rule]] = c::GROUPS;
