@@ -42,6 +42,15 @@ pub fn superseded_by_taint(id: &str) -> bool {
     SUPERSEDED_BY_TAINT.contains(&id)
 }
 
+/// Rules whose hits may depend on calls into other files ([`crate::Hit::unless_authorized_by`]):
+/// when one of them runs, every file contributes to the project's [`crate::AuthzIndex`].
+const USES_AUTHZ_INDEX: &[&str] = &["PY931"];
+
+/// Whether the engine must build the project's authorization index for this rule.
+pub fn uses_authz_index(id: &str) -> bool {
+    USES_AUTHZ_INDEX.contains(&id)
+}
+
 /// The rule with this id or name, if any.
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {
     all()

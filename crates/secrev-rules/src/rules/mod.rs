@@ -1,6 +1,6 @@
 //! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the groups.
 
-mod authz;
+pub(crate) mod authz;
 mod crypto;
 mod deserialization;
 mod dos;

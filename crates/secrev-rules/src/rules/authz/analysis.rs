@@ -74,6 +74,10 @@ pub(super) struct Handler {
     pub unchecked: Vec<(ByteSpan, Effect)>,
     /// Operations that run before a check that follows them on the same path.
     pub late: Vec<(ByteSpan, ByteSpan)>,
+    /// The unchecked calls into code of other files, by qualified name (`cinder.volume.API().get`),
+    /// any of which may authorize; `None` for a call on an attribute of `self` whose object the
+    /// file does not show.
+    pub delegations: Vec<Option<String>>,
 }
 
 impl Handler {
@@ -122,16 +126,24 @@ impl FileView {
     }
 }
 
-/// Whether a set of siblings shows the authorization convention, and which of them check.
-pub(super) fn convention<'a>(siblings: &[&'a Handler]) -> Option<Vec<&'a Handler>> {
-    let checking: Vec<&Handler> = siblings
+/// Whether a set of siblings may show the authorization convention once the project shows which
+/// of the undecided ones (siblings that do not authorize in the file but call code of other
+/// files) authorize there: the siblings that check here, and the undecided ones with their calls.
+pub(super) fn possible_convention<'a>(
+    siblings: &[&'a Handler],
+) -> Option<(Vec<&'a Handler>, Vec<Vec<String>>)> {
+    let (checking, rest): (Vec<&Handler>, Vec<&Handler>) =
+        siblings.iter().copied().partition(|h| h.authorizes());
+    let undecided: Vec<Vec<String>> = rest
         .iter()
-        .copied()
-        .filter(|h| h.authorizes())
+        .map(|h| h.delegations.iter().flatten().cloned().collect::<Vec<_>>())
+        .filter(|calls| !calls.is_empty())
         .collect();
-    let enough = checking.len() >= MIN_CHECKING_SIBLINGS
-        && checking.len() as f64 >= MIN_CHECKING_SHARE * siblings.len() as f64;
-    enough.then_some(checking)
+    let at_most = checking.len() + undecided.len();
+    let possible = at_most >= MIN_CHECKING_SIBLINGS
+        && at_most as f64 >= MIN_CHECKING_SHARE * siblings.len() as f64
+        && !checking.is_empty();
+    possible.then_some((checking, undecided))
 }
 
 /// Which file a cached view belongs to: the unit's address alone could be reused by the next
@@ -176,12 +188,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
         return None;
     }
     let model = Authz::builtin();
-    let classes: HashMap<&str, &Function> = unit
-        .functions
-        .iter()
-        .filter(|f| f.kind == FunctionKind::ClassBody)
-        .map(|f| (f.qualname.as_str(), f))
-        .collect();
+    let classes = classes(unit);
     let class_of = |f: &Function| -> Option<&'u str> {
         let (parent, _) = f.qualname.rsplit_once('.')?;
         classes.get(parent).map(|c| c.qualname.as_str())
@@ -231,6 +238,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
     }
     let learned = learn_helpers(model, unit, &class_of);
     let defined = Defined {
+        attributes: attribute_types(unit),
         methods: unit
             .functions
             .iter()
@@ -281,6 +289,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             checks: flow.checks,
             unchecked: flow.unchecked,
             late: flow.late,
+            delegations: flow.delegations,
         });
     }
     handlers.sort_by_key(|h| h.function.span.start);
@@ -290,15 +299,15 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
 /// The names of the file's functions whose bodies authorize, directly or through each other.
 /// Each body is walked once, for its own checks and the file functions it calls; the fixpoint
 /// then runs over names only.
-fn learn_helpers<'u>(
+pub(super) fn learn_helpers<'u>(
     model: &Authz,
     unit: &'u Unit,
     class_of: &dyn Fn(&Function) -> Option<&'u str>,
 ) -> Learned {
     let none = Learned::default();
     let mut learned = Learned::default();
-    // (is a method, name, checks directly, methods it calls on self, functions it calls)
-    let mut pending: Vec<(bool, &str, HashSet<String>, HashSet<String>)> = Vec::new();
+    // (is a method, the function, methods it calls on self, functions it calls)
+    let mut pending: Vec<(bool, &Function, HashSet<String>, HashSet<String>)> = Vec::new();
     for f in &unit.functions {
         if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
             continue;
@@ -309,7 +318,7 @@ fn learn_helpers<'u>(
             decorator_texts(d)
                 .iter()
                 .any(|t| model.decorators.matches(t))
-        });
+        }) || !denial_branches(model, f).is_empty();
         let mut on_self = HashSet::new();
         let mut plain = HashSet::new();
         f.cfg.any_value(&mut |v| {
@@ -336,18 +345,18 @@ fn learn_helpers<'u>(
         });
         let method = class_of(f).is_some();
         if direct {
-            learned.insert(method, &f.name);
+            learned.insert(method, f);
         } else if !on_self.is_empty() || !plain.is_empty() {
-            pending.push((method, f.name.as_str(), on_self, plain));
+            pending.push((method, f, on_self, plain));
         }
     }
     loop {
         let before = pending.len();
-        pending.retain(|(method, name, on_self, plain)| {
+        pending.retain(|(method, f, on_self, plain)| {
             let reaches = on_self.iter().any(|n| learned.methods.contains(n))
                 || plain.iter().any(|n| learned.functions.contains(n));
             if reaches {
-                learned.insert(*method, name);
+                learned.insert(*method, f);
             }
             !reaches
         });
@@ -367,16 +376,125 @@ fn is_self(receiver: &str) -> bool {
 pub(super) struct Learned {
     methods: HashSet<String>,
     functions: HashSet<String>,
+    /// The learned functions by their qualified name in the file (`API.get`).
+    pub qualnames: HashSet<String>,
 }
 
 impl Learned {
-    fn insert(&mut self, method: bool, name: &str) {
+    fn insert(&mut self, method: bool, f: &Function) {
         if method {
-            self.methods.insert(name.to_owned());
+            self.methods.insert(f.name.clone());
         } else {
-            self.functions.insert(name.to_owned());
+            self.functions.insert(f.name.clone());
+        }
+        self.qualnames.insert(f.qualname.clone());
+    }
+}
+
+/// The file's class bodies by qualified name.
+pub(super) fn classes(unit: &Unit) -> HashMap<&str, &Function> {
+    unit.functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::ClassBody)
+        .map(|f| (f.qualname.as_str(), f))
+        .collect()
+}
+
+/// What the file's methods store in attributes of `self` (`self.volume_api = volume.API()`):
+/// the constructor's qualified name with `()`, or the module or object assigned.
+fn attribute_types(unit: &Unit) -> HashMap<&str, String> {
+    let mut types = HashMap::new();
+    for f in unit
+        .functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::Method)
+    {
+        for op in &f.ops {
+            let secrev_ir::Op::Assign(assign) = op else {
+                continue;
+            };
+            let held = held_by(assign.value.resolved());
+            for target in &assign.targets {
+                if target.path.starts_with("self.") {
+                    if let Some(held) = &held {
+                        types
+                            .entry(target.path.as_str())
+                            .or_insert_with(|| held.clone());
+                    }
+                }
+            }
         }
     }
+    types
+}
+
+/// What a value assigned to an attribute is: a constructor's result (`volume.API()`), a module
+/// or object by name, or for `injected or default()` the default.
+fn held_by(value: &Value) -> Option<String> {
+    match &value.kind {
+        ValueKind::Call(call) => call.callee.qualname.as_ref().map(|q| format!("{q}()")),
+        ValueKind::Ref { qualname, .. } => qualname.clone(),
+        ValueKind::Operation { op, operands } if matches!(*op, "or" | "one of") => {
+            operands.iter().rev().find_map(|o| held_by(o.resolved()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `v` refuses the request: it builds a denial error (`HTTPForbidden`), aborts with a
+/// refusing status (`abort(403)`), or answers with one (`Response(status=403)`, `body, 403`).
+fn is_denial(model: &Authz, v: &Value) -> bool {
+    let status = |v: &Value| {
+        v.as_int()
+            .is_some_and(|i| model.denial_statuses.contains(&i))
+            || v.path()
+                .is_some_and(|p| model.denial_status_names.matches(p))
+    };
+    any_in(v, &mut |inner| match &inner.kind {
+        ValueKind::Call(call) => {
+            model
+                .check(call.qualname(), &call.callee.text)
+                .is_some_and(|c| c.denial)
+                || ([call.qualname(), call.callee.text.as_str()]
+                    .iter()
+                    .any(|n| !n.is_empty() && model.denial_status_callees.matches(n))
+                    && call.args.first().is_some_and(status))
+                || call.keywords.iter().any(|k| {
+                    model
+                        .denial_status_keywords
+                        .iter()
+                        .any(|w| w == k.name.as_str())
+                        && status(&k.value)
+                })
+        }
+        ValueKind::Tuple(items) => items.last().is_some_and(status),
+        _ => false,
+    })
+}
+
+/// The blocks of `f` ending in a condition one of whose branches refuses the request straight
+/// away (`if not swift_owner: raise AccessDenied()`): the condition decides who may go on, so
+/// it authorizes what follows it.
+fn denial_branches(model: &Authz, f: &Function) -> HashSet<BlockId> {
+    let blocks = &f.cfg.blocks;
+    let denies = |id: BlockId| {
+        blocks.get(id as usize).is_some_and(|b| {
+            b.stmts.iter().any(|stmt| match stmt {
+                Stmt::Assign { value, .. } | Stmt::Eval(value) => is_denial(model, value),
+                Stmt::Return { value, .. } => value.as_deref().is_some_and(|v| is_denial(model, v)),
+            })
+        })
+    };
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            b.succs
+                .iter()
+                .any(|e| matches!(e.kind, EdgeKind::Branch { .. }) && denies(e.to))
+        })
+        .map(|(id, _)| id as BlockId)
+        .collect()
 }
 
 fn body_checks(model: &Authz, f: &Function, learned: &Learned) -> bool {
@@ -767,6 +885,7 @@ fn class_is_public(model: &Authz, class: &Function, classes: &HashMap<&str, &Fun
 struct Defined<'u> {
     methods: HashSet<&'u str>,
     functions: HashSet<&'u str>,
+    attributes: HashMap<&'u str, String>,
 }
 
 /// What one handler's body does before its checks.
@@ -774,6 +893,7 @@ struct Flow {
     checks: Vec<Idiom>,
     unchecked: Vec<(ByteSpan, Effect)>,
     late: Vec<(ByteSpan, ByteSpan)>,
+    delegations: Vec<Option<String>>,
 }
 
 /// Walks the graph from the entry along normal and branch edges, stopping at the first
@@ -792,9 +912,25 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
         }
         false
     });
+    let denying = denial_branches(model, f);
+    for &id in &denying {
+        if let Some(cond) = branch_condition(f, id) {
+            if seen_checks.insert(cond.span) {
+                checks.push(Idiom {
+                    span: cond.span,
+                    name: format!(
+                        "a test that refuses the request (`if {}`)",
+                        ctx.code(cond.span)
+                    ),
+                    policy: Vec::new(),
+                });
+            }
+        }
+    }
     checks.sort_by_key(|c| c.span.start);
 
     let mut unchecked = Vec::new();
+    let mut delegations = Vec::new();
     let mut late = Vec::new();
     let mut seen = vec![false; blocks.len()];
     let mut stack: Vec<BlockId> = vec![ENTRY];
@@ -812,8 +948,8 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
                 Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value.as_ref()),
                 Stmt::Return { value, .. } => value.as_deref(),
             };
-            let scoped =
-                matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v) && tests_caller(model, v));
+            let scoped = matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v)
+                && (denying.contains(&id) || tests_caller(model, v)));
             if scoped {
                 stopped = true;
                 break;
@@ -832,7 +968,7 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
                 break;
             }
             if let Some(v) = value {
-                effects_here.extend(effects(ctx, model, v, defined));
+                effects_here.extend(effects(ctx, model, v, defined, &mut delegations));
             }
             if let Stmt::Return {
                 value: Some(v),
@@ -865,7 +1001,21 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
         checks,
         unchecked,
         late,
+        delegations,
     }
+}
+
+/// The condition of the branch that ends block `id`, if it ends in one.
+fn branch_condition(f: &Function, id: BlockId) -> Option<&Value> {
+    f.cfg
+        .blocks
+        .get(id as usize)?
+        .succs
+        .iter()
+        .find_map(|e| match &e.kind {
+            EdgeKind::Branch { cond, .. } => Some(cond.as_ref()),
+            _ => None,
+        })
 }
 
 /// Whether a condition compares something with the caller's own identity
@@ -878,7 +1028,14 @@ fn tests_caller(model: &Authz, v: &Value) -> bool {
 
 /// The calls in `v` that matter for authorization: operations that change state, and other
 /// calls that are not logging, not building an error to raise, and not reading the request.
-fn effects(ctx: &Context, model: &Authz, v: &Value, defined: &Defined) -> Vec<(ByteSpan, Effect)> {
+/// The calls into other files among them go to `delegations`.
+fn effects(
+    ctx: &Context,
+    model: &Authz,
+    v: &Value,
+    defined: &Defined,
+    delegations: &mut Vec<Option<String>>,
+) -> Vec<(ByteSpan, Effect)> {
     let mut out = Vec::new();
     if is_raised(ctx, v) {
         return out;
@@ -887,11 +1044,37 @@ fn effects(ctx: &Context, model: &Authz, v: &Value, defined: &Defined) -> Vec<(B
         if let ValueKind::Call(call) = &inner.kind {
             if let Some(effect) = effect_of(model, call, defined) {
                 out.push((call.span, effect));
+                if effect != Effect::Delegates {
+                    delegations.extend(delegation(call, defined));
+                }
             }
         }
         false
     });
     out
+}
+
+/// Where a call goes when it may leave the file: its qualified name (`nova.api.openstack.common.
+/// get_instance`, `cinder.volume.API().get` for `self.volume_api.get` with `self.volume_api =
+/// volume.API()`), `Some(None)` for a method of an attribute of `self` the file does not type, and
+/// `None` for calls on local objects of unknown origin (nothing to resolve).
+fn delegation(call: &Call, defined: &Defined) -> Option<Option<String>> {
+    let text = call.callee.text.as_str();
+    if let Some((receiver, method)) = text.rsplit_once('.') {
+        if receiver.starts_with("self.") && !receiver[5..].contains(['.', '(', '[']) {
+            return Some(
+                defined
+                    .attributes
+                    .get(receiver)
+                    .map(|held| format!("{held}.{method}")),
+            );
+        }
+    }
+    call.callee
+        .qualname
+        .as_ref()
+        .filter(|q| !q.starts_with("builtins."))
+        .map(|q| Some(q.clone()))
 }
 
 fn effect_of(model: &Authz, call: &Call, defined: &Defined) -> Option<Effect> {
@@ -932,7 +1115,7 @@ fn effect_of(model: &Authz, call: &Call, defined: &Defined) -> Option<Effect> {
         || matches!(
             method,
             "get" | "pop" | "keys" | "items" | "values" | "append" | "format" | "copy"
-        ) && !receiver.contains("api")
+        ) && !receiver.to_ascii_lowercase().contains("api")
     {
         return None;
     }

@@ -8,7 +8,7 @@
 //! service layer are invisible to it (see `registry.rs`).
 
 use super::analysis::{self, Effect, Handler};
-use crate::{Context, Hooks, Reporter, Rule};
+use crate::{Context, Delegated, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Unit;
 
@@ -62,19 +62,27 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
         let Some((span, effect, partial)) = unguarded(handler) else {
             continue;
         };
-        let siblings = view.siblings(i);
-        let Some(checking) = analysis::convention(&siblings) else {
+        // A call on an attribute of `self` whose object the file does not show may be the check.
+        let Some(calls) = handler
+            .delegations
+            .iter()
+            .cloned()
+            .collect::<Option<Vec<_>>>()
+        else {
             continue;
         };
+        let siblings = view.siblings(i);
+        let Some((checking, undecided)) = analysis::possible_convention(&siblings) else {
+            continue;
+        };
+        let delegated = Delegated {
+            calls,
+            siblings: siblings.len(),
+            checking: checking.len(),
+            undecided,
+        };
         report(
-            ctx,
-            out,
-            handler,
-            span,
-            effect,
-            partial,
-            &checking,
-            siblings.len(),
+            ctx, out, handler, span, effect, partial, &checking, delegated,
         );
     }
 }
@@ -117,8 +125,19 @@ fn report(
     effect: Effect,
     partial: bool,
     checking: &[&Handler],
-    siblings: usize,
+    delegated: Delegated,
 ) {
+    let siblings = delegated.siblings;
+    // Siblings that may authorize through another file's service layer; the engine counts
+    // those that do before the hit is kept.
+    let elsewhere = if delegated.undecided.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} more call service code of other files",
+            delegated.undecided.len()
+        )
+    };
     let name = &handler.function.name;
     let idiom = checking
         .iter()
@@ -151,14 +170,15 @@ fn report(
     let message = if partial {
         format!(
             "Handler `{name}` {does} here (`{what}`) on a path that skips its authorization check, \
-             while {} of its {siblings} sibling handlers ({}{more}) authorize first with {idiom}.",
+             while {} of its {siblings} sibling handlers ({}{more}) authorize first with \
+             {idiom}{elsewhere}.",
             checking.len(),
             names.join(", ")
         )
     } else {
         format!(
             "Handler `{name}` {does} (`{what}`, line {}) with no authorization check, while {} of \
-             its {siblings} sibling handlers ({}{more}) authorize first with {idiom}.",
+             its {siblings} sibling handlers ({}{more}) authorize first with {idiom}{elsewhere}.",
             ctx.line_of(span),
             checking.len(),
             names.join(", ")
@@ -174,6 +194,9 @@ fn report(
         handler.function.name_span
     };
     let hit = out.report(at, message, fix);
+    // The service layer of another file may make the check (cinder's `volume_api.get`), or make
+    // the siblings' convention: the engine's project index settles both.
+    hit.delegated(delegated);
     if effect != Effect::Changes {
         hit.severity(Severity::Medium);
     }
