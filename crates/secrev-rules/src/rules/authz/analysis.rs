@@ -252,6 +252,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             .map(|f| f.name.as_str())
             .collect(),
     };
+    let outgoing = outgoing(unit, &defined);
     let hook = unit
         .functions
         .iter()
@@ -289,7 +290,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             checks: flow.checks,
             unchecked: flow.unchecked,
             late: flow.late,
-            delegations: flow.delegations,
+            delegations: expand(&flow.delegations, &outgoing),
         });
     }
     handlers.sort_by_key(|h| h.function.span.start);
@@ -893,7 +894,7 @@ struct Flow {
     checks: Vec<Idiom>,
     unchecked: Vec<(ByteSpan, Effect)>,
     late: Vec<(ByteSpan, ByteSpan)>,
-    delegations: Vec<Option<String>>,
+    delegations: Vec<Reach>,
 }
 
 /// Walks the graph from the entry along normal and branch edges, stopping at the first
@@ -1034,7 +1035,7 @@ fn effects(
     model: &Authz,
     v: &Value,
     defined: &Defined,
-    delegations: &mut Vec<Option<String>>,
+    delegations: &mut Vec<Reach>,
 ) -> Vec<(ByteSpan, Effect)> {
     let mut out = Vec::new();
     if is_raised(ctx, v) {
@@ -1042,11 +1043,14 @@ fn effects(
     }
     any_in(v, &mut |inner| {
         if let ValueKind::Call(call) = &inner.kind {
-            if let Some(effect) = effect_of(model, call, defined) {
+            let effect = effect_of(model, call, defined);
+            if let Some(effect) = effect {
                 out.push((call.span, effect));
-                if effect != Effect::Delegates {
-                    delegations.extend(delegation(call, defined));
-                }
+            }
+            // Helpers of the file (`self._get(...)`) are followed even when they are not
+            // effects of their own.
+            if effect != Some(Effect::Delegates) {
+                delegations.extend(delegation(call, defined));
             }
         }
         false
@@ -1054,27 +1058,89 @@ fn effects(
     out
 }
 
-/// Where a call goes when it may leave the file: its qualified name (`nova.api.openstack.common.
+/// Where a call may lead: another file's code by qualified name (`nova.api.openstack.common.
 /// get_instance`, `cinder.volume.API().get` for `self.volume_api.get` with `self.volume_api =
-/// volume.API()`), `Some(None)` for a method of an attribute of `self` the file does not type, and
-/// `None` for calls on local objects of unknown origin (nothing to resolve).
-fn delegation(call: &Call, defined: &Defined) -> Option<Option<String>> {
+/// volume.API()`), an untyped attribute of `self`, or a function of the file; `None` for calls
+/// on local objects of unknown origin (nothing to resolve).
+fn delegation(call: &Call, defined: &Defined) -> Option<Reach> {
     let text = call.callee.text.as_str();
-    if let Some((receiver, method)) = text.rsplit_once('.') {
-        if receiver.starts_with("self.") && !receiver[5..].contains(['.', '(', '[']) {
-            return Some(
-                defined
-                    .attributes
-                    .get(receiver)
-                    .map(|held| format!("{held}.{method}")),
-            );
+    match text.rsplit_once('.') {
+        Some((receiver, method)) if is_self(receiver) => {
+            return defined
+                .methods
+                .contains(method)
+                .then(|| Reach::Local(method.to_owned()));
         }
+        Some((receiver, method))
+            if receiver.starts_with("self.") && !receiver[5..].contains(['.', '(', '[']) =>
+        {
+            return Some(match defined.attributes.get(receiver) {
+                Some(held) => Reach::Elsewhere(format!("{held}.{method}")),
+                None => Reach::Untyped,
+            });
+        }
+        None if defined.functions.contains(text) => return Some(Reach::Local(text.to_owned())),
+        _ => {}
     }
     call.callee
         .qualname
         .as_ref()
         .filter(|q| !q.starts_with("builtins."))
-        .map(|q| Some(q.clone()))
+        .map(|q| Reach::Elsewhere(q.clone()))
+}
+
+/// Where a call may lead when it leaves the handler.
+#[derive(Debug, Clone)]
+enum Reach {
+    /// Code of another file, by qualified name.
+    Elsewhere(String),
+    /// A method of an attribute of `self` whose object the file does not show.
+    Untyped,
+    /// A function or method of this file, by name: where its own calls lead.
+    Local(String),
+}
+
+/// The calls into other files that `reach` leads to, following the file's own functions
+/// (`self._get(...)` whose body calls `self.group_api.get(...)`); `None` for an untyped
+/// attribute.
+fn expand(reach: &[Reach], outgoing: &HashMap<&str, Vec<Reach>>) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&Reach> = reach.iter().collect();
+    while let Some(r) = stack.pop() {
+        match r {
+            Reach::Elsewhere(target) => out.push(Some(target.clone())),
+            Reach::Untyped => out.push(None),
+            Reach::Local(name) => {
+                if let Some((name, calls)) = outgoing.get_key_value(name.as_str()) {
+                    if seen.insert(name) {
+                        stack.extend(calls);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Where each function of the file may lead, by name (methods and functions of one name merge).
+fn outgoing<'u>(unit: &'u Unit, defined: &Defined) -> HashMap<&'u str, Vec<Reach>> {
+    let mut out: HashMap<&str, Vec<Reach>> = HashMap::new();
+    for f in &unit.functions {
+        if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
+            continue;
+        }
+        let calls = out.entry(f.name.as_str()).or_default();
+        f.cfg.any_value(&mut |v| {
+            if let ValueKind::Call(call) = &v.kind {
+                calls.extend(delegation(call, defined));
+            }
+            false
+        });
+    }
+    out
 }
 
 fn effect_of(model: &Authz, call: &Call, defined: &Defined) -> Option<Effect> {
