@@ -26,6 +26,8 @@ struct Section {
     #[serde(default)]
     public_comments: Vec<String>,
     #[serde(default)]
+    public_handlers: Vec<String>,
+    #[serde(default)]
     class_attributes: Vec<String>,
     #[serde(default)]
     public_values: Vec<String>,
@@ -195,6 +197,8 @@ pub struct Authz {
     pub public_decorators: Globs,
     /// Words that, in a comment on a handler's header, mark it public by design.
     pub public_comments: Vec<String>,
+    /// Handler names of the authentication flow itself (`login`), public by design.
+    pub public_handlers: Globs,
     pub class_attributes: Vec<String>,
     pub public_values: Globs,
     pub bases: Globs,
@@ -269,6 +273,7 @@ impl Authz {
         extend(&mut self.decorators, &s.decorators);
         extend(&mut self.public_decorators, &s.public_decorators);
         self.public_comments.extend(s.public_comments);
+        extend(&mut self.public_handlers, &s.public_handlers);
         self.class_attributes.extend(s.class_attributes);
         extend(&mut self.public_values, &s.public_values);
         extend(&mut self.bases, &s.bases);

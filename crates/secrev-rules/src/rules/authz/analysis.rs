@@ -231,6 +231,33 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             is_handler.then_some((function, class))
         })
         .collect();
+    // A module function taken for a view by its `request` parameter alone is a helper when
+    // other code of the file calls it (`is_ajax(request)`): the router calls views.
+    let mut candidates = candidates;
+    if candidates
+        .iter()
+        .any(|(f, class)| class.is_none() && !has_handler_decorator(model, f))
+    {
+        let names: HashSet<&str> = candidates
+            .iter()
+            .filter(|(_, class)| class.is_none())
+            .map(|(f, _)| f.name.as_str())
+            .collect();
+        let mut called: HashSet<String> = HashSet::new();
+        for f in &unit.functions {
+            f.cfg.any_value(&mut |v| {
+                if let ValueKind::Call(call) = &v.kind {
+                    if names.contains(call.callee.text.as_str()) {
+                        called.insert(call.callee.text.to_string());
+                    }
+                }
+                false
+            });
+        }
+        candidates.retain(|(f, class)| {
+            class.is_some() || has_handler_decorator(model, f) || !called.contains(&f.name)
+        });
+    }
     // Most files have no handlers: learning helpers costs a walk of every body, so only
     // files with handlers pay it.
     if candidates.is_empty() {
@@ -402,8 +429,16 @@ pub(super) fn classes(unit: &Unit) -> HashMap<&str, &Function> {
 }
 
 /// What the file's methods store in attributes of `self` (`self.volume_api = volume.API()`):
-/// the constructor's qualified name with `()`, or the module or object assigned.
-fn attribute_types(unit: &Unit) -> HashMap<&str, String> {
+/// the constructor's qualified name with `()`, or the module or object assigned; `None` for an
+/// instance of a class of the file (`self.inner = AllocationsController()`), whose methods are
+/// the file's own.
+fn attribute_types(unit: &Unit) -> HashMap<&str, Option<String>> {
+    let own_classes: HashSet<&str> = unit
+        .functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::ClassBody && !f.qualname.contains('.'))
+        .map(|f| f.name.as_str())
+        .collect();
     let mut types = HashMap::new();
     for f in unit
         .functions
@@ -414,7 +449,13 @@ fn attribute_types(unit: &Unit) -> HashMap<&str, String> {
             let secrev_ir::Op::Assign(assign) = op else {
                 continue;
             };
-            let held = held_by(assign.value.resolved());
+            let value = assign.value.resolved();
+            let held = match &value.kind {
+                ValueKind::Call(call) if own_classes.contains(call.callee.text.as_str()) => {
+                    Some(None)
+                }
+                _ => held_by(value).map(Some),
+            };
             for target in &assign.targets {
                 if target.path.starts_with("self.") {
                     if let Some(held) = &held {
@@ -702,6 +743,9 @@ fn is_controller(model: &Authz, class: &Function) -> bool {
 
 /// Marked public by design: a public decorator, or a marker word in a comment on the header.
 fn is_public(ctx: &Context, model: &Authz, f: &Function) -> bool {
+    if model.public_handlers.matches(&f.name) {
+        return true;
+    }
     if f.decorators.iter().any(|d| {
         decorator_texts(d)
             .iter()
@@ -886,7 +930,7 @@ fn class_is_public(model: &Authz, class: &Function, classes: &HashMap<&str, &Fun
 struct Defined<'u> {
     methods: HashSet<&'u str>,
     functions: HashSet<&'u str>,
-    attributes: HashMap<&'u str, String>,
+    attributes: HashMap<&'u str, Option<String>>,
 }
 
 /// What one handler's body does before its checks.
@@ -1075,7 +1119,8 @@ fn delegation(call: &Call, defined: &Defined) -> Option<Reach> {
             if receiver.starts_with("self.") && !receiver[5..].contains(['.', '(', '[']) =>
         {
             return Some(match defined.attributes.get(receiver) {
-                Some(held) => Reach::Elsewhere(format!("{held}.{method}")),
+                Some(Some(held)) => Reach::Elsewhere(format!("{held}.{method}")),
+                Some(None) => Reach::Local(method.to_owned()),
                 None => Reach::Untyped,
             });
         }
