@@ -326,7 +326,7 @@ fn scan_file(
         }
     }
     let lines = line_count(source);
-    let authz = with_authz.then(|| authz_summary(&lowered.unit, &module_name(&shown)));
+    let authz = with_authz.then(|| authz_summary(&lowered.unit, &module_name(&shown), &shown));
     let taint = with_taint.then(|| TaintFile::keep(path, shown, source, lowered.unit, settings));
     FileOutcome {
         findings,

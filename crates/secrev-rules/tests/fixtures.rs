@@ -111,7 +111,7 @@ fn every_fixture_matches_its_annotations() {
     let project = AuthzIndex::new(
         lowered_files
             .iter()
-            .map(|(shown, _, lowered)| authz_summary(&lowered.unit, &module_name(shown))),
+            .map(|(shown, _, lowered)| authz_summary(&lowered.unit, &module_name(shown), shown)),
     );
     for (shown, source, lowered) in &lowered_files {
         let (shown, source) = (shown.as_str(), source.as_str());

@@ -346,7 +346,7 @@ pub(super) fn learn_helpers<'u>(
             decorator_texts(d)
                 .iter()
                 .any(|t| model.decorators.matches(t))
-        }) || !denial_branches(model, f).is_empty();
+        });
         let mut on_self = HashSet::new();
         let mut plain = HashSet::new();
         f.cfg.any_value(&mut |v| {
@@ -371,6 +371,8 @@ pub(super) fn learn_helpers<'u>(
             }
             false
         });
+        // Denial branches last: most functions are settled by the walk above.
+        direct = direct || !denial_branches(model, f).is_empty();
         let method = class_of(f).is_some();
         if direct {
             learned.insert(method, f);
@@ -494,9 +496,7 @@ fn is_denial(model: &Authz, v: &Value) -> bool {
     };
     any_in(v, &mut |inner| match &inner.kind {
         ValueKind::Call(call) => {
-            model
-                .check(call.qualname(), &call.callee.text)
-                .is_some_and(|c| c.denial)
+            model_verdict(model, call) == Some(Kind::Denial)
                 || ([call.qualname(), call.callee.text.as_str()]
                     .iter()
                     .any(|n| !n.is_empty() && model.denial_status_callees.matches(n))
@@ -558,25 +558,66 @@ fn authorizing(model: &Authz, v: &Value, learned: &Learned) -> Option<Kind> {
     match &v.kind {
         ValueKind::Call(call) => {
             let text = call.callee.text.as_str();
-            if let Some(check) = model.check(call.qualname(), text) {
-                return Some(if check.denial {
-                    Kind::Denial
-                } else {
-                    Kind::Call
-                });
-            }
             let (receiver, last) = text.rsplit_once('.').unwrap_or(("", text));
+            let verdict = model_verdict(model, call);
+            if matches!(verdict, Some(Kind::Call | Kind::Denial)) {
+                return verdict;
+            }
             if (is_self(receiver) && learned.methods.contains(last))
                 || (receiver.is_empty() && learned.functions.contains(text))
-                || model.helper_names.matches(last)
             {
                 return Some(Kind::Helper);
             }
-            None
+            verdict
         }
         ValueKind::Ref { path, .. } if model.references.matches(path) => Some(Kind::Reference),
         _ => None,
     }
+}
+
+/// What the model alone says of a call: an authorizing or denying call, a helper by name.
+fn model_verdict(model: &Authz, call: &Call) -> Option<Kind> {
+    let text = call.callee.text.as_str();
+    memo(call.qualname(), text, || {
+        if let Some(check) = model.check(call.qualname(), text) {
+            return Some(if check.denial {
+                Kind::Denial
+            } else {
+                Kind::Call
+            });
+        }
+        let last = text.rsplit('.').next().unwrap_or(text);
+        model.helper_names.matches(last).then_some(Kind::Helper)
+    })
+}
+
+/// How many answers [`memo`] keeps per thread before starting over.
+const MEMO_LIMIT: usize = 1 << 16;
+
+thread_local! {
+    /// The model's verdict on a callee or reference (qualified name and text): every file
+    /// of a project walks the same few thousand callees, and each verdict costs dozens of glob
+    /// matches.
+    /// Keyed by a hash of both, to look up without copying them.
+    static MEMO: RefCell<HashMap<u64, Option<Kind>>> = RefCell::new(HashMap::new());
+}
+
+fn memo(qualname: &str, text: &str, answer: impl FnOnce() -> Option<Kind>) -> Option<Kind> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (qualname, text).hash(&mut hasher);
+    let key = hasher.finish();
+    if let Some(known) = MEMO.with(|m| m.borrow().get(&key).copied()) {
+        return known;
+    }
+    let kind = answer();
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key, kind);
+    });
+    kind
 }
 
 /// The first authorizing value in `v`, with its kind.

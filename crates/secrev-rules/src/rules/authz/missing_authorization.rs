@@ -4,8 +4,9 @@
 //! Nothing is wrong with any one line of such a handler; what is wrong is what it does not do,
 //! compared with the handlers around it. Siblings are the other handlers of its class (when the
 //! class has at least three, or when none of them authorizes), else of its file. The finding
-//! names the siblings that check and the idiom they use. Opt-in: checks made in another file's
-//! service layer are invisible to it (see `registry.rs`).
+//! names the siblings that check and the idiom they use. Checks made in another file's service
+//! layer are settled project-wide (`project.rs`): the hit carries the handler's and its
+//! undecided siblings' calls into other files. Opt-in (see `registry.rs`).
 
 use super::analysis::{self, Effect, Handler};
 use crate::{Context, Delegated, Hooks, Reporter, Rule};
@@ -29,9 +30,13 @@ pub(crate) static RULE: Rule = Rule {
                    at least three in four, authorize first: a policy check \
                    (`context.can`, `policy.enforce`, `ENFORCER.enforce_call`), an authorizing \
                    decorator (`@login_required`, `@policy.enforce_policy`), a class-level \
-                   `permission_classes`, a FastAPI security dependency, or a helper of the file \
-                   that reaches one. Handlers marked public (`@public`, a `# public` comment on \
-                   the header, DRF `AllowAny`) are neither reported nor counted.",
+                   `permission_classes`, a FastAPI security dependency, a condition whose \
+                   branch refuses the request (`abort(403)`), or a helper of the file that \
+                   reaches one. A handler whose calls reach another file's function that \
+                   authorizes (a service layer's `API.get`) is not reported, nor one calling \
+                   project code that cannot be resolved. Handlers marked public (`@public`, a \
+                   `# public` comment on the header, DRF `AllowAny`, `login`) are neither \
+                   reported nor counted.",
             why: "A handler that forgets the check its siblings make lets any authenticated \
                   caller, or anyone at all, read or change another tenant's resources. Most \
                   access-control advisories in OpenStack services are of this kind: an API \
