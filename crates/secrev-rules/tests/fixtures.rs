@@ -122,7 +122,7 @@ fn every_fixture_matches_its_annotations() {
                 lowered.syntax_errors
             ));
         }
-        let expectations = parse_expectations(&source);
+        let expectations = parse_expectations(source);
         for ids in expectations.expect.values() {
             for id in ids.keys() {
                 if !known.contains(id.as_str()) {
