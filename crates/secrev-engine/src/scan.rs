@@ -5,13 +5,13 @@ use crate::config::Settings;
 use crate::discover::{c_family, display, has_cpp_sources};
 use crate::snapshot::{Disk, Snapshot};
 use crate::suppress::suppresses;
-use crate::taint::{taint_findings, taint_rules, LightFile, TaintFile};
+use crate::taint::{module_name, taint_findings, taint_rules, LightFile, TaintFile};
 use rayon::prelude::*;
 use secrev_core::fingerprint;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_python::Lowered;
 use secrev_rules::helpers::is_test_path;
-use secrev_rules::{check_unit, RuleHit};
+use secrev_rules::{authz_summary, check_unit, AuthzIndex, AuthzSummary, Delegated, RuleHit};
 use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -39,6 +39,10 @@ struct FileOutcome {
     lines: usize,
     /// The file as the project-wide taint analysis needs it, when taint rules run.
     taint: Option<TaintFile>,
+    /// What the file tells the project's authorization index, when a rule uses it.
+    authz: Option<AuthzSummary>,
+    /// Findings that depend on code in other files, settled by the project's index.
+    pending: Vec<(Finding, Delegated)>,
 }
 
 /// What to scan and where to read it from.
@@ -80,17 +84,29 @@ pub fn scan(
 pub fn scan_request(request: &ScanRequest, settings: &Settings) -> ScanOutcome {
     let with_taint = !taint_rules(settings).is_empty();
     let cpp_project = has_cpp_sources(request.files);
+    let with_authz = settings
+        .rules
+        .iter()
+        .any(|r| secrev_rules::registry::uses_authz_index(r.info.id));
     let snapshot = request.snapshot;
     let work = || {
         let mut per_file = request
             .files
             .par_iter()
             .map(|path| {
-                let outcome = scan_guarded(snapshot, path, settings, with_taint, cpp_project);
+                let outcome = scan_guarded(
+                    snapshot,
+                    path,
+                    settings,
+                    with_taint,
+                    cpp_project,
+                    with_authz,
+                );
                 (request.on_file)();
                 outcome
             })
             .collect::<Vec<_>>();
+        settle_pending(&mut per_file);
         let mut inputs: Vec<TaintFile> =
             per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
         if with_taint {
@@ -158,6 +174,24 @@ pub fn scan_request(request: &ScanRequest, settings: &Settings) -> ScanOutcome {
     outcome
 }
 
+/// Keeps the findings that depend on code in other files when the index of every scanned file's
+/// authorizing functions confirms them ([`AuthzIndex::settles`]). Files not scanned
+/// (a review's unchanged neighbours) are not in the index: calls into them stay unresolved, and
+/// their findings are dropped.
+fn settle_pending(per_file: &mut [FileOutcome]) {
+    if per_file.iter().all(|f| f.pending.is_empty()) {
+        return;
+    }
+    let index = AuthzIndex::new(per_file.iter_mut().filter_map(|f| f.authz.take()));
+    for file in per_file {
+        for (finding, delegated) in std::mem::take(&mut file.pending) {
+            if !index.settles(&delegated) {
+                file.findings.push(finding);
+            }
+        }
+    }
+}
+
 /// Scans one file; a panic in the analysis becomes a diagnostic instead of ending the run.
 fn scan_guarded(
     snapshot: &dyn Snapshot,
@@ -165,9 +199,17 @@ fn scan_guarded(
     settings: &Settings,
     with_taint: bool,
     cpp_project: bool,
+    with_authz: bool,
 ) -> FileOutcome {
     catch_unwind(AssertUnwindSafe(|| {
-        scan_file(snapshot, path, settings, with_taint, cpp_project)
+        scan_file(
+            snapshot,
+            path,
+            settings,
+            with_taint,
+            cpp_project,
+            with_authz,
+        )
     }))
     .unwrap_or_else(|_| FileOutcome {
         findings: Vec::new(),
@@ -179,6 +221,8 @@ fn scan_guarded(
         scanned: false,
         lines: 0,
         taint: None,
+        authz: None,
+        pending: Vec::new(),
     })
 }
 
@@ -198,6 +242,8 @@ fn skipped(path: &Path, kind: DiagnosticKind, message: String) -> FileOutcome {
         scanned: false,
         lines: 0,
         taint: None,
+        authz: None,
+        pending: Vec::new(),
     }
 }
 
@@ -207,6 +253,7 @@ fn scan_file(
     settings: &Settings,
     with_taint: bool,
     cpp_project: bool,
+    with_authz: bool,
 ) -> FileOutcome {
     match snapshot.size(path) {
         Ok(size) if size > settings.max_file_size => {
@@ -293,12 +340,22 @@ fn scan_file(
         .flat_map(|(_, ids)| ids.iter().copied())
         .collect();
     let hits = check_unit(&settings.rules, &lowered.unit, source, &shown);
-    let findings = hits
-        .into_iter()
-        .filter(|h| !ignored_here.contains(&h.rule.info.id))
-        .filter_map(|h| to_finding(h, &shown, source, index(), settings))
-        .collect();
+    let mut findings = Vec::new();
+    let mut pending = Vec::new();
+    for mut hit in hits {
+        if ignored_here.contains(&hit.rule.info.id) {
+            continue;
+        }
+        let delegated = hit.hit.delegated.take();
+        if let Some(finding) = to_finding(hit, &shown, source, index(), settings) {
+            match delegated {
+                Some(delegated) => pending.push((finding, delegated)),
+                None => findings.push(finding),
+            }
+        }
+    }
     let lines = line_count(source);
+    let authz = with_authz.then(|| authz_summary(&lowered.unit, &module_name(&shown), &shown));
     // The taint analysis follows Python data flows only.
     let taint = (with_taint && language.is_none())
         .then(|| TaintFile::keep(path, shown, source, lowered.unit, settings));
@@ -308,6 +365,8 @@ fn scan_file(
         scanned: true,
         lines,
         taint,
+        authz,
+        pending,
     }
 }
 

@@ -18,6 +18,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub(crate) use secrev_rules::helpers::module_name;
+
 /// One scanned file, kept for the project-wide taint analysis.
 pub(crate) struct TaintInput {
     pub shown: String,
@@ -479,33 +481,6 @@ fn to_finding(
         source: Default::default(),
         llm: None,
     })
-}
-
-/// The dotted module name of a file (`pkg/views.py` → `pkg.views`, `pkg/__init__.py` → `pkg`),
-/// from the directories that can be package names.
-pub(crate) fn module_name(shown: &str) -> String {
-    let without = shown
-        .strip_suffix(".py")
-        .or_else(|| shown.strip_suffix(".pyi"))
-        .unwrap_or(shown);
-    let parts: Vec<&str> = without.split(['/', '\\']).collect();
-    let mut names: Vec<&str> = parts
-        .iter()
-        .rev()
-        .take_while(|p| is_identifier(p))
-        .copied()
-        .collect();
-    names.reverse();
-    if names.last() == Some(&"__init__") {
-        names.pop();
-    }
-    names.join(".")
-}
-
-fn is_identifier(part: &str) -> bool {
-    let mut chars = part.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 fn enclosing_function(unit: &Unit, span: ByteSpan) -> &str {

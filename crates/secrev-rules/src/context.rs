@@ -65,6 +65,10 @@ pub struct Hit {
     pub confidence: Option<Confidence>,
     /// Other locations taking part in the defect.
     pub related: Vec<(ByteSpan, String)>,
+    /// For a hit about a missing check: what in other files may make the check, or make the
+    /// siblings' convention; the engine settles it with the project index
+    /// ([`crate::AuthzIndex`]).
+    pub delegated: Option<crate::Delegated>,
 }
 
 impl Hit {
@@ -77,6 +81,12 @@ impl Hit {
     /// Sets this hit's confidence.
     pub fn confidence(&mut self, confidence: Confidence) -> &mut Self {
         self.confidence = Some(confidence);
+        self
+    }
+
+    /// Makes the hit depend on code in other files.
+    pub fn delegated(&mut self, delegated: crate::Delegated) -> &mut Self {
+        self.delegated = Some(delegated);
         self
     }
 
@@ -108,6 +118,7 @@ impl Reporter {
             severity: None,
             confidence: None,
             related: Vec::new(),
+            delegated: None,
         });
         let last = self.hits.len() - 1;
         &mut self.hits[last]

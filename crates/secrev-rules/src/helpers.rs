@@ -100,3 +100,30 @@ pub fn is_logging_call(call: &Call) -> bool {
         LOG_METHODS.contains(&m) && call.callee.text.to_ascii_lowercase().contains("log")
     })
 }
+
+/// The dotted module name of a file (`pkg/views.py` → `pkg.views`, `pkg/__init__.py` → `pkg`),
+/// from the directories that can be package names.
+pub fn module_name(shown: &str) -> String {
+    let without = shown
+        .strip_suffix(".py")
+        .or_else(|| shown.strip_suffix(".pyi"))
+        .unwrap_or(shown);
+    let parts: Vec<&str> = without.split(['/', '\\']).collect();
+    let mut names: Vec<&str> = parts
+        .iter()
+        .rev()
+        .take_while(|p| is_identifier(p))
+        .copied()
+        .collect();
+    names.reverse();
+    if names.last() == Some(&"__init__") {
+        names.pop();
+    }
+    names.join(".")
+}
+
+fn is_identifier(part: &str) -> bool {
+    let mut chars = part.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}

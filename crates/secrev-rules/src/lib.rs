@@ -10,6 +10,7 @@ pub mod registry;
 mod rules;
 
 pub use context::{Context, Hit, Reporter};
+pub use rules::authz::project::{authz_summary, AuthzIndex, AuthzSummary, Delegated};
 
 use secrev_core::RuleInfo;
 use secrev_ir::{Assert, Assign, Call, Function, Handler, Op, Unit, Value};

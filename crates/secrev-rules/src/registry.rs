@@ -38,10 +38,11 @@ pub fn runs_on(rule: &Rule, language: Language) -> bool {
 /// resolved through `PATH`) only matters where an attacker controls `PATH` or the working
 /// directory; PY905 (a project's own existence predicate before a create or delete) depends on
 /// whether the project's operation tolerates the state, which it mostly does. PY931 (a handler
-/// without the check its siblings make) cannot see checks made in another file's service layer
-/// (cinder's and manila's `*_api.get(context, ...)` authorize there): on nova, neutron,
-/// keystone, glance and cinder none of its findings was a real defect. PY937 (allow-all policy
-/// defaults for state changes) mostly reports endpoints public by design (agent heartbeats).
+/// without the check its siblings make), even with checks in other files' service layers
+/// settled project-wide, had no real defect among its findings on nova, neutron, keystone,
+/// glance and cinder (its one finding reads an object the database layer scopes to the caller).
+/// PY937 (allow-all policy defaults for state changes) mostly reports endpoints public by design
+/// (agent heartbeats).
 const OPT_IN: &[&str] = &["PY105", "PY905", "PY931", "PY937"];
 
 /// Whether a rule runs only when selected explicitly.
@@ -60,6 +61,15 @@ const SUPERSEDED_BY_TAINT: &[&str] = &[
 /// Whether the taint analysis settles this pattern rule's findings where it follows the data.
 pub fn superseded_by_taint(id: &str) -> bool {
     SUPERSEDED_BY_TAINT.contains(&id)
+}
+
+/// Rules whose hits may depend on calls into other files ([`crate::Hit::unless_authorized_by`]):
+/// when one of them runs, every file contributes to the project's [`crate::AuthzIndex`].
+const USES_AUTHZ_INDEX: &[&str] = &["PY931"];
+
+/// Whether the engine must build the project's authorization index for this rule.
+pub fn uses_authz_index(id: &str) -> bool {
+    USES_AUTHZ_INDEX.contains(&id)
 }
 
 /// The rule with this id or name, if any.

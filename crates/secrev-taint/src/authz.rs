@@ -26,6 +26,8 @@ struct Section {
     #[serde(default)]
     public_comments: Vec<String>,
     #[serde(default)]
+    public_handlers: Vec<String>,
+    #[serde(default)]
     class_attributes: Vec<String>,
     #[serde(default)]
     public_values: Vec<String>,
@@ -53,6 +55,21 @@ struct Section {
     verbs: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     policy_defaults: PolicyDefaultSection,
+    #[serde(default)]
+    denial: DenialSection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct DenialSection {
+    #[serde(default)]
+    statuses: Vec<i64>,
+    #[serde(default)]
+    status_names: Vec<String>,
+    #[serde(default)]
+    status_callees: Vec<String>,
+    #[serde(default)]
+    status_keywords: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +197,8 @@ pub struct Authz {
     pub public_decorators: Globs,
     /// Words that, in a comment on a handler's header, mark it public by design.
     pub public_comments: Vec<String>,
+    /// Handler names of the authentication flow itself (`login`), public by design.
+    pub public_handlers: Globs,
     pub class_attributes: Vec<String>,
     pub public_values: Globs,
     pub bases: Globs,
@@ -209,6 +228,13 @@ pub struct Authz {
     pub allow_all: Vec<String>,
     /// HTTP methods that change state.
     pub mutating_methods: Vec<String>,
+    /// HTTP statuses that refuse a request (401, 403), and constant names of them.
+    pub denial_statuses: Vec<i128>,
+    pub denial_status_names: Globs,
+    /// Calls whose first argument is the status they answer with (`abort(403)`).
+    pub denial_status_callees: Globs,
+    /// Keywords that set a response's status (`Response(status=403)`).
+    pub denial_status_keywords: Vec<String>,
 }
 
 impl Authz {
@@ -247,6 +273,7 @@ impl Authz {
         extend(&mut self.decorators, &s.decorators);
         extend(&mut self.public_decorators, &s.public_decorators);
         self.public_comments.extend(s.public_comments);
+        extend(&mut self.public_handlers, &s.public_handlers);
         self.class_attributes.extend(s.class_attributes);
         extend(&mut self.public_values, &s.public_values);
         extend(&mut self.bases, &s.bases);
@@ -275,6 +302,11 @@ impl Authz {
         self.allow_all.extend(s.policy_defaults.allow_all);
         self.mutating_methods
             .extend(s.policy_defaults.mutating_methods);
+        self.denial_statuses
+            .extend(s.denial.statuses.into_iter().map(i128::from));
+        extend(&mut self.denial_status_names, &s.denial.status_names);
+        extend(&mut self.denial_status_callees, &s.denial.status_callees);
+        self.denial_status_keywords.extend(s.denial.status_keywords);
     }
 
     /// The authorizing call `qualname` (resolved, may be empty) or `text` (as written) is.
@@ -341,5 +373,11 @@ mod tests {
         assert_eq!(model.verb_classes("PATCH"), vec!["update"]);
         assert!(model.verbs_agree("create", "update"));
         assert!(!model.verbs_agree("read", "delete"));
+        assert!(model.denial_statuses.contains(&403));
+        assert!(model.denial_status_callees.matches("flask.abort"));
+        assert!(model
+            .check("", "exc.HTTPForbidden")
+            .is_some_and(|c| c.denial));
+        assert!(model.check("", "AccessDenied").is_some_and(|c| c.denial));
     }
 }

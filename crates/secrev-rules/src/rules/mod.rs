@@ -1,7 +1,7 @@
 //! Rule groups. Each group's `mod.rs` lists its rules; [`GROUPS`] lists the Python groups and
 //! [`C_GROUPS`] the C and C++ groups (under `c/`).
 
-mod authz;
+pub(crate) mod authz;
 mod c;
 mod crypto;
 mod deserialization;

@@ -74,6 +74,10 @@ pub(super) struct Handler {
     pub unchecked: Vec<(ByteSpan, Effect)>,
     /// Operations that run before a check that follows them on the same path.
     pub late: Vec<(ByteSpan, ByteSpan)>,
+    /// The unchecked calls into code of other files, by qualified name (`cinder.volume.API().get`),
+    /// any of which may authorize; `None` for a call on an attribute of `self` whose object the
+    /// file does not show.
+    pub delegations: Vec<Option<String>>,
 }
 
 impl Handler {
@@ -122,16 +126,24 @@ impl FileView {
     }
 }
 
-/// Whether a set of siblings shows the authorization convention, and which of them check.
-pub(super) fn convention<'a>(siblings: &[&'a Handler]) -> Option<Vec<&'a Handler>> {
-    let checking: Vec<&Handler> = siblings
+/// Whether a set of siblings may show the authorization convention once the project shows which
+/// of the undecided ones (siblings that do not authorize in the file but call code of other
+/// files) authorize there: the siblings that check here, and the undecided ones with their calls.
+pub(super) fn possible_convention<'a>(
+    siblings: &[&'a Handler],
+) -> Option<(Vec<&'a Handler>, Vec<Vec<String>>)> {
+    let (checking, rest): (Vec<&Handler>, Vec<&Handler>) =
+        siblings.iter().copied().partition(|h| h.authorizes());
+    let undecided: Vec<Vec<String>> = rest
         .iter()
-        .copied()
-        .filter(|h| h.authorizes())
+        .map(|h| h.delegations.iter().flatten().cloned().collect::<Vec<_>>())
+        .filter(|calls| !calls.is_empty())
         .collect();
-    let enough = checking.len() >= MIN_CHECKING_SIBLINGS
-        && checking.len() as f64 >= MIN_CHECKING_SHARE * siblings.len() as f64;
-    enough.then_some(checking)
+    let at_most = checking.len() + undecided.len();
+    let possible = at_most >= MIN_CHECKING_SIBLINGS
+        && at_most as f64 >= MIN_CHECKING_SHARE * siblings.len() as f64
+        && !checking.is_empty();
+    possible.then_some((checking, undecided))
 }
 
 /// Which file a cached view belongs to: the unit's address alone could be reused by the next
@@ -176,12 +188,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
         return None;
     }
     let model = Authz::builtin();
-    let classes: HashMap<&str, &Function> = unit
-        .functions
-        .iter()
-        .filter(|f| f.kind == FunctionKind::ClassBody)
-        .map(|f| (f.qualname.as_str(), f))
-        .collect();
+    let classes = classes(unit);
     let class_of = |f: &Function| -> Option<&'u str> {
         let (parent, _) = f.qualname.rsplit_once('.')?;
         classes.get(parent).map(|c| c.qualname.as_str())
@@ -224,6 +231,33 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             is_handler.then_some((function, class))
         })
         .collect();
+    // A module function taken for a view by its `request` parameter alone is a helper when
+    // other code of the file calls it (`is_ajax(request)`): the router calls views.
+    let mut candidates = candidates;
+    if candidates
+        .iter()
+        .any(|(f, class)| class.is_none() && !has_handler_decorator(model, f))
+    {
+        let names: HashSet<&str> = candidates
+            .iter()
+            .filter(|(_, class)| class.is_none())
+            .map(|(f, _)| f.name.as_str())
+            .collect();
+        let mut called: HashSet<String> = HashSet::new();
+        for f in &unit.functions {
+            f.cfg.any_value(&mut |v| {
+                if let ValueKind::Call(call) = &v.kind {
+                    if names.contains(call.callee.text.as_str()) {
+                        called.insert(call.callee.text.to_string());
+                    }
+                }
+                false
+            });
+        }
+        candidates.retain(|(f, class)| {
+            class.is_some() || has_handler_decorator(model, f) || !called.contains(&f.name)
+        });
+    }
     // Most files have no handlers: learning helpers costs a walk of every body, so only
     // files with handlers pay it.
     if candidates.is_empty() {
@@ -231,6 +265,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
     }
     let learned = learn_helpers(model, unit, &class_of);
     let defined = Defined {
+        attributes: attribute_types(unit),
         methods: unit
             .functions
             .iter()
@@ -244,6 +279,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             .map(|f| f.name.as_str())
             .collect(),
     };
+    let outgoing = outgoing(unit, &defined);
     let hook = unit
         .functions
         .iter()
@@ -281,6 +317,7 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
             checks: flow.checks,
             unchecked: flow.unchecked,
             late: flow.late,
+            delegations: expand(&flow.delegations, &outgoing),
         });
     }
     handlers.sort_by_key(|h| h.function.span.start);
@@ -290,15 +327,15 @@ fn build_view<'u>(ctx: &Context<'u>, unit: &'u Unit) -> Option<FileView> {
 /// The names of the file's functions whose bodies authorize, directly or through each other.
 /// Each body is walked once, for its own checks and the file functions it calls; the fixpoint
 /// then runs over names only.
-fn learn_helpers<'u>(
+pub(super) fn learn_helpers<'u>(
     model: &Authz,
     unit: &'u Unit,
     class_of: &dyn Fn(&Function) -> Option<&'u str>,
 ) -> Learned {
     let none = Learned::default();
     let mut learned = Learned::default();
-    // (is a method, name, checks directly, methods it calls on self, functions it calls)
-    let mut pending: Vec<(bool, &str, HashSet<String>, HashSet<String>)> = Vec::new();
+    // (is a method, the function, methods it calls on self, functions it calls)
+    let mut pending: Vec<(bool, &Function, HashSet<String>, HashSet<String>)> = Vec::new();
     for f in &unit.functions {
         if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
             continue;
@@ -334,20 +371,22 @@ fn learn_helpers<'u>(
             }
             false
         });
+        // Denial branches last: most functions are settled by the walk above.
+        direct = direct || !denial_branches(model, f).is_empty();
         let method = class_of(f).is_some();
         if direct {
-            learned.insert(method, &f.name);
+            learned.insert(method, f);
         } else if !on_self.is_empty() || !plain.is_empty() {
-            pending.push((method, f.name.as_str(), on_self, plain));
+            pending.push((method, f, on_self, plain));
         }
     }
     loop {
         let before = pending.len();
-        pending.retain(|(method, name, on_self, plain)| {
+        pending.retain(|(method, f, on_self, plain)| {
             let reaches = on_self.iter().any(|n| learned.methods.contains(n))
                 || plain.iter().any(|n| learned.functions.contains(n));
             if reaches {
-                learned.insert(*method, name);
+                learned.insert(*method, f);
             }
             !reaches
         });
@@ -367,16 +406,137 @@ fn is_self(receiver: &str) -> bool {
 pub(super) struct Learned {
     methods: HashSet<String>,
     functions: HashSet<String>,
+    /// The learned functions by their qualified name in the file (`API.get`).
+    pub qualnames: HashSet<String>,
 }
 
 impl Learned {
-    fn insert(&mut self, method: bool, name: &str) {
+    fn insert(&mut self, method: bool, f: &Function) {
         if method {
-            self.methods.insert(name.to_owned());
+            self.methods.insert(f.name.clone());
         } else {
-            self.functions.insert(name.to_owned());
+            self.functions.insert(f.name.clone());
+        }
+        self.qualnames.insert(f.qualname.clone());
+    }
+}
+
+/// The file's class bodies by qualified name.
+pub(super) fn classes(unit: &Unit) -> HashMap<&str, &Function> {
+    unit.functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::ClassBody)
+        .map(|f| (f.qualname.as_str(), f))
+        .collect()
+}
+
+/// What the file's methods store in attributes of `self` (`self.volume_api = volume.API()`):
+/// the constructor's qualified name with `()`, or the module or object assigned; `None` for an
+/// instance of a class of the file (`self.inner = AllocationsController()`), whose methods are
+/// the file's own.
+fn attribute_types(unit: &Unit) -> HashMap<&str, Option<String>> {
+    let own_classes: HashSet<&str> = unit
+        .functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::ClassBody && !f.qualname.contains('.'))
+        .map(|f| f.name.as_str())
+        .collect();
+    let mut types = HashMap::new();
+    for f in unit
+        .functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::Method)
+    {
+        for op in &f.ops {
+            let secrev_ir::Op::Assign(assign) = op else {
+                continue;
+            };
+            let value = assign.value.resolved();
+            let held = match &value.kind {
+                ValueKind::Call(call) if own_classes.contains(call.callee.text.as_str()) => {
+                    Some(None)
+                }
+                _ => held_by(value).map(Some),
+            };
+            for target in &assign.targets {
+                if target.path.starts_with("self.") {
+                    if let Some(held) = &held {
+                        types
+                            .entry(target.path.as_str())
+                            .or_insert_with(|| held.clone());
+                    }
+                }
+            }
         }
     }
+    types
+}
+
+/// What a value assigned to an attribute is: a constructor's result (`volume.API()`), a module
+/// or object by name, or for `injected or default()` the default.
+fn held_by(value: &Value) -> Option<String> {
+    match &value.kind {
+        ValueKind::Call(call) => call.callee.qualname.as_ref().map(|q| format!("{q}()")),
+        ValueKind::Ref { qualname, .. } => qualname.clone(),
+        ValueKind::Operation { op, operands } if matches!(*op, "or" | "one of") => {
+            operands.iter().rev().find_map(|o| held_by(o.resolved()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `v` refuses the request: it builds a denial error (`HTTPForbidden`), aborts with a
+/// refusing status (`abort(403)`), or answers with one (`Response(status=403)`, `body, 403`).
+fn is_denial(model: &Authz, v: &Value) -> bool {
+    let status = |v: &Value| {
+        v.as_int()
+            .is_some_and(|i| model.denial_statuses.contains(&i))
+            || v.path()
+                .is_some_and(|p| model.denial_status_names.matches(p))
+    };
+    any_in(v, &mut |inner| match &inner.kind {
+        ValueKind::Call(call) => {
+            model_verdict(model, call) == Some(Kind::Denial)
+                || ([call.qualname(), call.callee.text.as_str()]
+                    .iter()
+                    .any(|n| !n.is_empty() && model.denial_status_callees.matches(n))
+                    && call.args.first().is_some_and(status))
+                || call.keywords.iter().any(|k| {
+                    model
+                        .denial_status_keywords
+                        .iter()
+                        .any(|w| w == k.name.as_str())
+                        && status(&k.value)
+                })
+        }
+        ValueKind::Tuple(items) => items.last().is_some_and(status),
+        _ => false,
+    })
+}
+
+/// The blocks of `f` ending in a condition one of whose branches refuses the request straight
+/// away (`if not swift_owner: raise AccessDenied()`): the condition decides who may go on, so
+/// it authorizes what follows it.
+fn denial_branches(model: &Authz, f: &Function) -> HashSet<BlockId> {
+    let blocks = &f.cfg.blocks;
+    let denies = |id: BlockId| {
+        blocks.get(id as usize).is_some_and(|b| {
+            b.stmts.iter().any(|stmt| match stmt {
+                Stmt::Assign { value, .. } | Stmt::Eval(value) => is_denial(model, value),
+                Stmt::Return { value, .. } => value.as_deref().is_some_and(|v| is_denial(model, v)),
+            })
+        })
+    };
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| {
+            b.succs
+                .iter()
+                .any(|e| matches!(e.kind, EdgeKind::Branch { .. }) && denies(e.to))
+        })
+        .map(|(id, _)| id as BlockId)
+        .collect()
 }
 
 fn body_checks(model: &Authz, f: &Function, learned: &Learned) -> bool {
@@ -398,25 +558,66 @@ fn authorizing(model: &Authz, v: &Value, learned: &Learned) -> Option<Kind> {
     match &v.kind {
         ValueKind::Call(call) => {
             let text = call.callee.text.as_str();
-            if let Some(check) = model.check(call.qualname(), text) {
-                return Some(if check.denial {
-                    Kind::Denial
-                } else {
-                    Kind::Call
-                });
-            }
             let (receiver, last) = text.rsplit_once('.').unwrap_or(("", text));
+            let verdict = model_verdict(model, call);
+            if matches!(verdict, Some(Kind::Call | Kind::Denial)) {
+                return verdict;
+            }
             if (is_self(receiver) && learned.methods.contains(last))
                 || (receiver.is_empty() && learned.functions.contains(text))
-                || model.helper_names.matches(last)
             {
                 return Some(Kind::Helper);
             }
-            None
+            verdict
         }
         ValueKind::Ref { path, .. } if model.references.matches(path) => Some(Kind::Reference),
         _ => None,
     }
+}
+
+/// What the model alone says of a call: an authorizing or denying call, a helper by name.
+fn model_verdict(model: &Authz, call: &Call) -> Option<Kind> {
+    let text = call.callee.text.as_str();
+    memo(call.qualname(), text, || {
+        if let Some(check) = model.check(call.qualname(), text) {
+            return Some(if check.denial {
+                Kind::Denial
+            } else {
+                Kind::Call
+            });
+        }
+        let last = text.rsplit('.').next().unwrap_or(text);
+        model.helper_names.matches(last).then_some(Kind::Helper)
+    })
+}
+
+/// How many answers [`memo`] keeps per thread before starting over.
+const MEMO_LIMIT: usize = 1 << 16;
+
+thread_local! {
+    /// The model's verdict on a callee or reference (qualified name and text): every file
+    /// of a project walks the same few thousand callees, and each verdict costs dozens of glob
+    /// matches.
+    /// Keyed by a hash of both, to look up without copying them.
+    static MEMO: RefCell<HashMap<u64, Option<Kind>>> = RefCell::new(HashMap::new());
+}
+
+fn memo(qualname: &str, text: &str, answer: impl FnOnce() -> Option<Kind>) -> Option<Kind> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (qualname, text).hash(&mut hasher);
+    let key = hasher.finish();
+    if let Some(known) = MEMO.with(|m| m.borrow().get(&key).copied()) {
+        return known;
+    }
+    let kind = answer();
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key, kind);
+    });
+    kind
 }
 
 /// The first authorizing value in `v`, with its kind.
@@ -583,6 +784,9 @@ fn is_controller(model: &Authz, class: &Function) -> bool {
 
 /// Marked public by design: a public decorator, or a marker word in a comment on the header.
 fn is_public(ctx: &Context, model: &Authz, f: &Function) -> bool {
+    if model.public_handlers.matches(&f.name) {
+        return true;
+    }
     if f.decorators.iter().any(|d| {
         decorator_texts(d)
             .iter()
@@ -767,6 +971,7 @@ fn class_is_public(model: &Authz, class: &Function, classes: &HashMap<&str, &Fun
 struct Defined<'u> {
     methods: HashSet<&'u str>,
     functions: HashSet<&'u str>,
+    attributes: HashMap<&'u str, Option<String>>,
 }
 
 /// What one handler's body does before its checks.
@@ -774,6 +979,7 @@ struct Flow {
     checks: Vec<Idiom>,
     unchecked: Vec<(ByteSpan, Effect)>,
     late: Vec<(ByteSpan, ByteSpan)>,
+    delegations: Vec<Reach>,
 }
 
 /// Walks the graph from the entry along normal and branch edges, stopping at the first
@@ -792,9 +998,25 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
         }
         false
     });
+    let denying = denial_branches(model, f);
+    for &id in &denying {
+        if let Some(cond) = branch_condition(f, id) {
+            if seen_checks.insert(cond.span) {
+                checks.push(Idiom {
+                    span: cond.span,
+                    name: format!(
+                        "a test that refuses the request (`if {}`)",
+                        ctx.code(cond.span)
+                    ),
+                    policy: Vec::new(),
+                });
+            }
+        }
+    }
     checks.sort_by_key(|c| c.span.start);
 
     let mut unchecked = Vec::new();
+    let mut delegations = Vec::new();
     let mut late = Vec::new();
     let mut seen = vec![false; blocks.len()];
     let mut stack: Vec<BlockId> = vec![ENTRY];
@@ -812,8 +1034,8 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
                 Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value.as_ref()),
                 Stmt::Return { value, .. } => value.as_deref(),
             };
-            let scoped =
-                matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v) && tests_caller(model, v));
+            let scoped = matches!(stmt, Stmt::Eval(v) if is_condition(f, id, v)
+                && (denying.contains(&id) || tests_caller(model, v)));
             if scoped {
                 stopped = true;
                 break;
@@ -832,7 +1054,7 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
                 break;
             }
             if let Some(v) = value {
-                effects_here.extend(effects(ctx, model, v, defined));
+                effects_here.extend(effects(ctx, model, v, defined, &mut delegations));
             }
             if let Stmt::Return {
                 value: Some(v),
@@ -865,7 +1087,21 @@ fn walk(ctx: &Context, model: &Authz, f: &Function, learned: &Learned, defined: 
         checks,
         unchecked,
         late,
+        delegations,
     }
+}
+
+/// The condition of the branch that ends block `id`, if it ends in one.
+fn branch_condition(f: &Function, id: BlockId) -> Option<&Value> {
+    f.cfg
+        .blocks
+        .get(id as usize)?
+        .succs
+        .iter()
+        .find_map(|e| match &e.kind {
+            EdgeKind::Branch { cond, .. } => Some(cond.as_ref()),
+            _ => None,
+        })
 }
 
 /// Whether a condition compares something with the caller's own identity
@@ -878,19 +1114,118 @@ fn tests_caller(model: &Authz, v: &Value) -> bool {
 
 /// The calls in `v` that matter for authorization: operations that change state, and other
 /// calls that are not logging, not building an error to raise, and not reading the request.
-fn effects(ctx: &Context, model: &Authz, v: &Value, defined: &Defined) -> Vec<(ByteSpan, Effect)> {
+/// The calls into other files among them go to `delegations`.
+fn effects(
+    ctx: &Context,
+    model: &Authz,
+    v: &Value,
+    defined: &Defined,
+    delegations: &mut Vec<Reach>,
+) -> Vec<(ByteSpan, Effect)> {
     let mut out = Vec::new();
     if is_raised(ctx, v) {
         return out;
     }
     any_in(v, &mut |inner| {
         if let ValueKind::Call(call) = &inner.kind {
-            if let Some(effect) = effect_of(model, call, defined) {
+            let effect = effect_of(model, call, defined);
+            if let Some(effect) = effect {
                 out.push((call.span, effect));
+            }
+            // Helpers of the file (`self._get(...)`) are followed even when they are not
+            // effects of their own.
+            if effect != Some(Effect::Delegates) {
+                delegations.extend(delegation(call, defined));
             }
         }
         false
     });
+    out
+}
+
+/// Where a call may lead: another file's code by qualified name (`nova.api.openstack.common.
+/// get_instance`, `cinder.volume.API().get` for `self.volume_api.get` with `self.volume_api =
+/// volume.API()`), an untyped attribute of `self`, or a function of the file; `None` for calls
+/// on local objects of unknown origin (nothing to resolve).
+fn delegation(call: &Call, defined: &Defined) -> Option<Reach> {
+    let text = call.callee.text.as_str();
+    match text.rsplit_once('.') {
+        Some((receiver, method)) if is_self(receiver) => {
+            return defined
+                .methods
+                .contains(method)
+                .then(|| Reach::Local(method.to_owned()));
+        }
+        Some((receiver, method))
+            if receiver.starts_with("self.") && !receiver[5..].contains(['.', '(', '[']) =>
+        {
+            return Some(match defined.attributes.get(receiver) {
+                Some(Some(held)) => Reach::Elsewhere(format!("{held}.{method}")),
+                Some(None) => Reach::Local(method.to_owned()),
+                None => Reach::Untyped,
+            });
+        }
+        None if defined.functions.contains(text) => return Some(Reach::Local(text.to_owned())),
+        _ => {}
+    }
+    call.callee
+        .qualname
+        .as_ref()
+        .filter(|q| !q.starts_with("builtins."))
+        .map(|q| Reach::Elsewhere(q.clone()))
+}
+
+/// Where a call may lead when it leaves the handler.
+#[derive(Debug, Clone)]
+enum Reach {
+    /// Code of another file, by qualified name.
+    Elsewhere(String),
+    /// A method of an attribute of `self` whose object the file does not show.
+    Untyped,
+    /// A function or method of this file, by name: where its own calls lead.
+    Local(String),
+}
+
+/// The calls into other files that `reach` leads to, following the file's own functions
+/// (`self._get(...)` whose body calls `self.group_api.get(...)`); `None` for an untyped
+/// attribute.
+fn expand(reach: &[Reach], outgoing: &HashMap<&str, Vec<Reach>>) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut stack: Vec<&Reach> = reach.iter().collect();
+    while let Some(r) = stack.pop() {
+        match r {
+            Reach::Elsewhere(target) => out.push(Some(target.clone())),
+            Reach::Untyped => out.push(None),
+            Reach::Local(name) => {
+                if let Some((name, calls)) = outgoing.get_key_value(name.as_str()) {
+                    if seen.insert(name) {
+                        stack.extend(calls);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Where each function of the file may lead, by name (methods and functions of one name merge).
+fn outgoing<'u>(unit: &'u Unit, defined: &Defined) -> HashMap<&'u str, Vec<Reach>> {
+    let mut out: HashMap<&str, Vec<Reach>> = HashMap::new();
+    for f in &unit.functions {
+        if !matches!(f.kind, FunctionKind::Method | FunctionKind::Function) {
+            continue;
+        }
+        let calls = out.entry(f.name.as_str()).or_default();
+        f.cfg.any_value(&mut |v| {
+            if let ValueKind::Call(call) = &v.kind {
+                calls.extend(delegation(call, defined));
+            }
+            false
+        });
+    }
     out
 }
 
@@ -932,7 +1267,7 @@ fn effect_of(model: &Authz, call: &Call, defined: &Defined) -> Option<Effect> {
         || matches!(
             method,
             "get" | "pop" | "keys" | "items" | "values" | "append" | "format" | "copy"
-        ) && !receiver.contains("api")
+        ) && !receiver.to_ascii_lowercase().contains("api")
     {
         return None;
     }

@@ -4,11 +4,12 @@
 //! Nothing is wrong with any one line of such a handler; what is wrong is what it does not do,
 //! compared with the handlers around it. Siblings are the other handlers of its class (when the
 //! class has at least three, or when none of them authorizes), else of its file. The finding
-//! names the siblings that check and the idiom they use. Opt-in: checks made in another file's
-//! service layer are invisible to it (see `registry.rs`).
+//! names the siblings that check and the idiom they use. Checks made in another file's service
+//! layer are settled project-wide (`project.rs`): the hit carries the handler's and its
+//! undecided siblings' calls into other files. Opt-in (see `registry.rs`).
 
 use super::analysis::{self, Effect, Handler};
-use crate::{Context, Hooks, Reporter, Rule};
+use crate::{Context, Delegated, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::Unit;
 
@@ -29,9 +30,13 @@ pub(crate) static RULE: Rule = Rule {
                    at least three in four, authorize first: a policy check \
                    (`context.can`, `policy.enforce`, `ENFORCER.enforce_call`), an authorizing \
                    decorator (`@login_required`, `@policy.enforce_policy`), a class-level \
-                   `permission_classes`, a FastAPI security dependency, or a helper of the file \
-                   that reaches one. Handlers marked public (`@public`, a `# public` comment on \
-                   the header, DRF `AllowAny`) are neither reported nor counted.",
+                   `permission_classes`, a FastAPI security dependency, a condition whose \
+                   branch refuses the request (`abort(403)`), or a helper of the file that \
+                   reaches one. A handler whose calls reach another file's function that \
+                   authorizes (a service layer's `API.get`) is not reported, nor one calling \
+                   project code that cannot be resolved. Handlers marked public (`@public`, a \
+                   `# public` comment on the header, DRF `AllowAny`, `login`) are neither \
+                   reported nor counted.",
             why: "A handler that forgets the check its siblings make lets any authenticated \
                   caller, or anyone at all, read or change another tenant's resources. Most \
                   access-control advisories in OpenStack services are of this kind: an API \
@@ -62,19 +67,27 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
         let Some((span, effect, partial)) = unguarded(handler) else {
             continue;
         };
-        let siblings = view.siblings(i);
-        let Some(checking) = analysis::convention(&siblings) else {
+        // A call on an attribute of `self` whose object the file does not show may be the check.
+        let Some(calls) = handler
+            .delegations
+            .iter()
+            .cloned()
+            .collect::<Option<Vec<_>>>()
+        else {
             continue;
         };
+        let siblings = view.siblings(i);
+        let Some((checking, undecided)) = analysis::possible_convention(&siblings) else {
+            continue;
+        };
+        let delegated = Delegated {
+            calls,
+            siblings: siblings.len(),
+            checking: checking.len(),
+            undecided,
+        };
         report(
-            ctx,
-            out,
-            handler,
-            span,
-            effect,
-            partial,
-            &checking,
-            siblings.len(),
+            ctx, out, handler, span, effect, partial, &checking, delegated,
         );
     }
 }
@@ -117,8 +130,19 @@ fn report(
     effect: Effect,
     partial: bool,
     checking: &[&Handler],
-    siblings: usize,
+    delegated: Delegated,
 ) {
+    let siblings = delegated.siblings;
+    // Siblings that may authorize through another file's service layer; the engine counts
+    // those that do before the hit is kept.
+    let elsewhere = if delegated.undecided.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} more call service code of other files",
+            delegated.undecided.len()
+        )
+    };
     let name = &handler.function.name;
     let idiom = checking
         .iter()
@@ -151,14 +175,15 @@ fn report(
     let message = if partial {
         format!(
             "Handler `{name}` {does} here (`{what}`) on a path that skips its authorization check, \
-             while {} of its {siblings} sibling handlers ({}{more}) authorize first with {idiom}.",
+             while {} of its {siblings} sibling handlers ({}{more}) authorize first with \
+             {idiom}{elsewhere}.",
             checking.len(),
             names.join(", ")
         )
     } else {
         format!(
             "Handler `{name}` {does} (`{what}`, line {}) with no authorization check, while {} of \
-             its {siblings} sibling handlers ({}{more}) authorize first with {idiom}.",
+             its {siblings} sibling handlers ({}{more}) authorize first with {idiom}{elsewhere}.",
             ctx.line_of(span),
             checking.len(),
             names.join(", ")
@@ -174,6 +199,9 @@ fn report(
         handler.function.name_span
     };
     let hit = out.report(at, message, fix);
+    // The service layer of another file may make the check (cinder's `volume_api.get`), or make
+    // the siblings' convention: the engine's project index settles both.
+    hit.delegated(delegated);
     if effect != Effect::Changes {
         hit.severity(Severity::Medium);
     }

@@ -1,7 +1,8 @@
 //! Authorization rules: request handlers that do not check what their siblings check, check
 //! the wrong thing, check too late or ignore the verdict, and policy defaults that allow
 //! everyone. Handlers, siblings and idioms are recognised by `analysis.rs` from the
-//! authorization model (`models/authz.toml` in secrev-taint).
+//! authorization model (`models/authz.toml` in secrev-taint); `project.rs` indexes the whole
+//! project's authorizing functions for checks made in another file.
 
 mod analysis;
 mod authorization_after_operation;
@@ -9,6 +10,7 @@ mod authorization_result_ignored;
 mod mismatched_policy;
 mod missing_authorization;
 mod permissive_policy_default;
+pub(crate) mod project;
 
 use crate::Rule;
 
