@@ -1,11 +1,12 @@
-//! C and C++ rules: memory safety (`memory/`, C1xx) and injection and platform APIs
-//! (`platform/`, C5xx). They run on C and C++ units only.
+//! C and C++ rules: memory safety (`memory/`, C1xx), lifetimes (`lifetimes/`, C2xx) and
+//! injection and platform APIs (`platform/`, C5xx). They run on C and C++ units only.
 
 mod common;
+mod lifetimes;
 mod memory;
 mod platform;
 
 use crate::Rule;
 
 /// The C and C++ groups' rule lists.
-pub(crate) const GROUPS: &[&[&Rule]] = &[memory::RULES, platform::RULES];
+pub(crate) const GROUPS: &[&[&Rule]] = &[memory::RULES, lifetimes::RULES, platform::RULES];

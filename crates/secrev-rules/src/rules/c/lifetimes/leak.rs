@@ -1,0 +1,246 @@
+//! C204 `leak-on-error-path`: memory or a handle acquired into a local and neither released,
+//! returned nor handed on along some path out of the function, typically an early error return.
+
+use super::flow::{address_taken, freed_in, passed_to, pointer_path, valid_when, RELEASES};
+use crate::held::{leak, statements, stmt_value, Holder, Leak};
+use crate::rules::c::common::c_name;
+use crate::{Context, Hooks, Reporter, Rule};
+use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
+use secrev_ir::{Function, Stmt, Value, ValueKind};
+
+pub(crate) static RULE: Rule = Rule {
+    info: RuleInfo {
+        id: "C204",
+        name: "leak-on-error-path",
+        title: "Memory or handle leaked on an early return",
+        cwe: 401,
+        category: Category::ResourceLeak,
+        severity: Severity::Medium,
+        confidence: Confidence::Medium,
+        docs: RuleDocs {
+            what: "Follows a local assigned from an allocation or a call that opens a handle \
+                   (`malloc`, `calloc`, `strdup`, `fopen`, `open`, `socket`, `opendir`, `popen`, \
+                   `accept`, `new T` without a parent) and reports a `return` (or the end of the \
+                   function) reached on a path where it was not released, returned, stored in a \
+                   field, global or out parameter, or handed to another function (which may take \
+                   ownership). Paths on which the acquisition failed (`if (!p)`, `if (fd < 0)`) \
+                   are not followed, and a function that never gives the thing back anywhere is \
+                   left alone.",
+            why: "Each call of the function on that path loses the memory or descriptor for the \
+                  life of the process. Error paths are exactly the ones an attacker can trigger \
+                  at will (malformed input, refused connections), so a server exhausts its memory \
+                  or its descriptor table (CWE-772) and stops serving.",
+            example: "char *buf = malloc(len);\nif (!buf)\n    return -1;\nif (read_all(fd, buf, len) < 0)\n    return -1;\n...\nfree(buf);",
+            fix: "char *buf = malloc(len);\nif (!buf)\n    return -1;\nif (read_all(fd, buf, len) < 0) {\n    free(buf);\n    return -1;\n}",
+            references: &[
+                "https://cwe.mitre.org/data/definitions/401.html",
+                "https://cwe.mitre.org/data/definitions/772.html",
+            ],
+        },
+    },
+    hooks: Hooks {
+        function: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+/// Calls whose result the caller must release.
+const ACQUIRES: &[&str] = &[
+    "malloc",
+    "calloc",
+    "strdup",
+    "strndup",
+    "fopen",
+    "fdopen",
+    "popen",
+    "open",
+    "openat",
+    "creat",
+    "socket",
+    "accept",
+    "accept4",
+    "opendir",
+    "fdopendir",
+    "tmpfile",
+    "dup",
+    "g_malloc",
+    "g_strdup",
+];
+
+/// Calls that use a pointer or descriptor without taking it over.
+const BORROWS: &[&str] = &[
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "strlen",
+    "strcmp",
+    "strncmp",
+    "strcasecmp",
+    "strchr",
+    "strrchr",
+    "strstr",
+    "memcpy",
+    "memmove",
+    "memset",
+    "memcmp",
+    "sprintf",
+    "snprintf",
+    "fprintf",
+    "vfprintf",
+    "fputs",
+    "fgets",
+    "fread",
+    "fwrite",
+    "fseek",
+    "ftell",
+    "fscanf",
+    "fgetc",
+    "getc",
+    "fputc",
+    "fflush",
+    "fileno",
+    "feof",
+    "ferror",
+    "read",
+    "write",
+    "pread",
+    "pwrite",
+    "recv",
+    "send",
+    "recvfrom",
+    "sendto",
+    "fstat",
+    "fchmod",
+    "fchown",
+    "ftruncate",
+    "fsync",
+    "lseek",
+    "ioctl",
+    "fcntl",
+    "setsockopt",
+    "getsockopt",
+    "bind",
+    "connect",
+    "listen",
+    "readdir",
+    "printf",
+    "sscanf",
+    "atoi",
+    "strtol",
+    "strtoul",
+];
+
+/// Words in a function's name that say it works on its arguments in place (`read_all`,
+/// `parse_header`, `log_request`) rather than keeping them.
+const IN_PLACE_VERBS: &[&str] = &[
+    "read", "write", "parse", "valid", "check", "print", "log", "send", "recv", "fill", "decode",
+    "encode", "compare", "cmp", "dump",
+];
+
+/// Whether a call uses the pointer or descriptor without taking it over: a known C library
+/// function that does, or a function named for working on data in place. Any other callee may
+/// keep what it is given, so the search stops there.
+fn borrows(call: &secrev_ir::Call) -> bool {
+    if BORROWS.contains(&c_name(call)) {
+        return true;
+    }
+    let text = call.callee.text.to_ascii_lowercase();
+    let name = text.rsplit(['.', ':', '>']).next().unwrap_or(&text);
+    IN_PLACE_VERBS.iter().any(|verb| name.contains(verb))
+}
+
+fn acquired(value: &Value) -> Option<String> {
+    match &value.kind {
+        ValueKind::Call(call) if ACQUIRES.contains(&c_name(call)) => Some(c_name(call).to_owned()),
+        // A `new` with constructor arguments usually gets a parent (Qt) that deletes it.
+        ValueKind::Operation {
+            op: "new",
+            operands,
+        } => match operands.first().map(|o| &o.kind) {
+            Some(ValueKind::Call(ctor)) if ctor.args.is_empty() => Some("new".to_owned()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+struct Held<'n> {
+    name: &'n str,
+}
+
+impl Holder for Held<'_> {
+    fn gives_back(&mut self, stmt: &Stmt) -> bool {
+        let name = self.name;
+        if freed_in(stmt, RELEASES).is_some_and(|(path, _)| path == name) {
+            return true;
+        }
+        let Some(value) = stmt_value(stmt) else {
+            return false;
+        };
+        match stmt {
+            Stmt::Return { .. } if crate::rules::c::common::mentions(value, name) => return true,
+            Stmt::Assign { target, .. }
+                if target.path == name || pointer_path(value) == Some(name) =>
+            {
+                return true
+            }
+            _ => {}
+        }
+        if address_taken(value, name) {
+            return true;
+        }
+        passed_to(value, name).is_some_and(|call| !borrows(call))
+    }
+
+    fn follows(&mut self, cond: &Value, taken: bool) -> bool {
+        valid_when(cond, self.name).is_none_or(|valid| valid == taken)
+    }
+}
+
+fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
+    let cfg = &function.cfg;
+    for (at, stmt) in statements(cfg) {
+        let Stmt::Assign { target, value, .. } = stmt else {
+            continue;
+        };
+        let name = target.path.as_str();
+        let Some(local) = function.local(name) else {
+            continue;
+        };
+        if local.param || local.is_static {
+            continue;
+        }
+        let Some(source) = acquired(value) else {
+            continue;
+        };
+        let mut holder = Held { name };
+        let gives_back_somewhere = statements(cfg)
+            .filter(|(other, _)| (other.block, other.stmt) != (at.block, at.stmt))
+            .any(|(_, s)| holder.gives_back(s));
+        if !gives_back_somewhere {
+            continue;
+        }
+        let Some(Leak::Exit { ret, .. }) = leak(cfg, super::flow::after(at), &mut holder) else {
+            continue;
+        };
+        let what = if matches!(
+            source.as_str(),
+            "malloc" | "calloc" | "strdup" | "strndup" | "new" | "g_malloc" | "g_strdup"
+        ) {
+            "memory"
+        } else {
+            "handle"
+        };
+        let (span, exit) = match ret {
+            Some(span) => (span, "this return"),
+            None => (value.span, "the end of the function"),
+        };
+        out.report(
+            span,
+            format!("The {what} from `{source}` in `{name}` (line {}) is not released or handed on along a path to {exit}; it leaks each time that path runs.", ctx.line_of(value.span)),
+            format!("Release `{name}` on this path too (a single cleanup label reached with `goto` keeps every exit covered), or in C++ hold it in a `std::unique_ptr`/`QScopedPointer`."),
+        )
+        .related(value.span, format!("`{name}` is acquired here"));
+    }
+}
