@@ -1,7 +1,8 @@
-//! C and C++ rules: memory safety (`memory/`, C1xx), lifetimes (`lifetimes/`, C2xx) and
-//! injection and platform APIs (`platform/`, C5xx). They run on C and C++ units only.
+//! C and C++ rules: memory safety (`memory/`, C1xx), lifetimes (`lifetimes/`, C2xx),
+//! integers (`integers/`, C3xx) and injection and platform APIs (`platform/`, C5xx). They run on C and C++ units only.
 
 mod common;
+mod integers;
 mod lifetimes;
 mod memory;
 mod platform;
@@ -9,4 +10,9 @@ mod platform;
 use crate::Rule;
 
 /// The C and C++ groups' rule lists.
-pub(crate) const GROUPS: &[&[&Rule]] = &[memory::RULES, lifetimes::RULES, platform::RULES];
+pub(crate) const GROUPS: &[&[&Rule]] = &[
+    memory::RULES,
+    lifetimes::RULES,
+    integers::RULES,
+    platform::RULES,
+];
