@@ -1,11 +1,13 @@
-//! C and C++ rules: memory safety (`memory/`, C1xx), lifetimes (`lifetimes/`, C2xx),
-//! integers (`integers/`, C3xx) and injection and platform APIs (`platform/`, C5xx). They run on C and C++ units only.
+//! C and C++ rules: memory safety (`memory/`, C1xx), lifetimes (`lifetimes/`, C2xx), integers
+//! (`integers/`, C3xx), races and locks (`races/`, C4xx), and injection and platform APIs
+//! (`platform/`, C5xx). They run on C and C++ units only.
 
 mod common;
 mod integers;
 mod lifetimes;
 mod memory;
 mod platform;
+mod races;
 
 use crate::Rule;
 
@@ -14,5 +16,6 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     memory::RULES,
     lifetimes::RULES,
     integers::RULES,
+    races::RULES,
     platform::RULES,
 ];
