@@ -1,6 +1,6 @@
 //! C and C++ rules: memory safety (`memory/`, C1xx), lifetimes (`lifetimes/`, C2xx), integers
-//! (`integers/`, C3xx), races and locks (`races/`, C4xx), and injection and platform APIs
-//! (`platform/`, C5xx). They run on C and C++ units only.
+//! (`integers/`, C3xx), races and locks (`races/`, C4xx), injection and platform APIs (`platform/`,
+//! C5xx) and taint from sources to sinks (`taint/`, C6xx). They run on C and C++ units only.
 
 mod common;
 mod integers;
@@ -8,6 +8,7 @@ mod lifetimes;
 mod memory;
 mod platform;
 mod races;
+mod taint;
 
 use crate::Rule;
 
@@ -18,4 +19,5 @@ pub(crate) const GROUPS: &[&[&Rule]] = &[
     integers::RULES,
     races::RULES,
     platform::RULES,
+    taint::RULES,
 ];
