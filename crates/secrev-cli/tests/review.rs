@@ -270,6 +270,29 @@ fn a_commit_reports_only_the_defect_it_adds_and_all_reports_both() {
 }
 
 #[test]
+fn a_c_commit_reports_only_the_defect_it_adds() {
+    let old = "#include <string.h>\n\nvoid set_name(const char *name)\n{\n    char buf[16];\n    strcpy(buf, name);\n}\n";
+    let new = format!("{old}\nint run(const char *cmd)\n{{\n    return system(cmd);\n}}\n");
+    let repo = Repo::new();
+    repo.write("native/names.c", old);
+    repo.commit("names");
+    repo.write("native/names.c", new);
+    repo.commit("run");
+
+    assert_eq!(
+        repo.review(&["HEAD"]),
+        expect(vec![at("native/names.c", 11, "C501")])
+    );
+    assert_eq!(
+        repo.review(&["HEAD", "--all"]),
+        expect(vec![
+            at("native/names.c", 6, "C101"),
+            at("native/names.c", 11, "C501"),
+        ])
+    );
+}
+
+#[test]
 fn lines_added_above_an_old_defect_report_nothing() {
     let repo = Repo::new();
     repo.write("app.py", APP_OLD);

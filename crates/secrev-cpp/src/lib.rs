@@ -11,6 +11,7 @@
 //! control-flow graph with `goto`, `switch`, `try`/`catch` and destructor calls at scope exits.
 
 mod lower;
+mod macros;
 mod prescan;
 mod text;
 
@@ -55,7 +56,9 @@ pub fn lower(source: &str, language: Language) -> Lowered {
     if parser.set_language(&grammar).is_err() {
         return empty();
     }
-    let Some(tree) = parser.parse(source, None) else {
+    let blanked = macros::blank_qt_macros(source);
+    let parsed_text = blanked.as_deref().unwrap_or(source);
+    let Some(tree) = parser.parse(parsed_text, None) else {
         return empty();
     };
     let root = tree.root_node();
@@ -64,7 +67,7 @@ pub fn lower(source: &str, language: Language) -> Lowered {
     } else {
         Vec::new()
     };
-    let (unit, too_deep) = lower::lower_unit(root, source, language);
+    let (unit, too_deep) = lower::lower_unit(root, parsed_text, language);
     Lowered {
         unit,
         syntax_errors,

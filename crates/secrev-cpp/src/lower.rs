@@ -751,7 +751,16 @@ fn lower_function(
     let mut params = Vec::new();
     if let Some(list) = function_declarator.child_by_field_name("parameters") {
         let mut cursor = list.walk();
-        for param in list.named_children(&mut cursor) {
+        for param in list.children(&mut cursor) {
+            // C names `...` `variadic_parameter`; C++ leaves it an anonymous `...` token.
+            if matches!(param.kind(), "variadic_parameter" | "...") {
+                params.push(Param {
+                    name: "...".to_owned(),
+                    default: None,
+                    span: span(param),
+                });
+                continue;
+            }
             if !param.kind().contains("parameter_declaration") {
                 continue;
             }
@@ -1642,6 +1651,7 @@ impl<'f, 's> Body<'f, 's> {
                 path: name.to_owned(),
                 name: name.to_owned(),
                 owner: owner.clone(),
+                element: None,
                 span: at,
             }],
             value: value.clone(),
@@ -2038,41 +2048,39 @@ impl<'f, 's> Body<'f, 's> {
                     .is_some_and(|l| l.pointers == 0 && is_string_type(&l.ty));
                 if augmented && !(op == "+=" && is_string) {
                     self.bound.remove(name);
-                    self.store_place(
-                        name.to_owned(),
-                        name.to_owned(),
-                        false,
-                        span(left),
-                        value.clone(),
-                        true,
-                    );
+                    let written = Written {
+                        path: name.to_owned(),
+                        name: name.to_owned(),
+                        weak: false,
+                        element: None,
+                    };
+                    self.store_place(written, span(left), value.clone(), true);
                 } else {
                     self.store_name(name, span(left), value.clone(), augmented);
                 }
             }
             _ => {
                 let target = self.expr(left);
-                let (path, name, weak) = place_of(&target);
-                self.store_place(path, name, weak, span(left), value.clone(), augmented);
+                let written = place_of(target);
+                self.store_place(written, span(left), value.clone(), augmented);
             }
         }
         (*value).clone()
     }
 
-    fn store_place(
-        &mut self,
-        path: String,
-        name: String,
-        weak: bool,
-        at: ByteSpan,
-        value: Arc<Value>,
-        augmented: bool,
-    ) {
+    fn store_place(&mut self, written: Written, at: ByteSpan, value: Arc<Value>, augmented: bool) {
+        let Written {
+            path,
+            name,
+            weak,
+            element,
+        } = written;
         self.ops.push(Op::Assign(Assign {
             targets: vec![Target {
                 path: path.clone(),
                 name,
                 owner: None,
+                element,
                 span: at,
             }],
             value: value.clone(),
@@ -2224,7 +2232,9 @@ impl<'f, 's> Body<'f, 's> {
             "qualified_identifier" | "template_function" => {
                 (Some(qualified_text(callee_text)), None, None)
             }
-            _ => (None, None, None),
+            // A call through an expression (`handlers[type](...)`, `(*fp)(...)`): the
+            // expression is kept as the receiver.
+            _ => (None, None, Some(self.expr(function))),
         };
         let args = self.arguments(node.child_by_field_name("arguments"));
         let q = qualname.as_deref().unwrap_or("");
@@ -2512,9 +2522,18 @@ fn concat(values: Vec<Value>, at: ByteSpan) -> Value {
     }
 }
 
-/// The access path an assignment writes: `a.b`, `buf[3]`, `*p`; weak for a non-constant index.
-fn place_of(target: &Value) -> (String, String, bool) {
-    match &target.kind {
+/// Where an assignment stores: the access path (`a.b`, `buf[3]`, `*p`; the container, weak,
+/// for an index that is not constant) and the element expression for stores through an index
+/// or pointer.
+struct Written {
+    path: String,
+    name: String,
+    weak: bool,
+    element: Option<Box<Value>>,
+}
+
+fn place_of(target: Value) -> Written {
+    let (path, name, weak) = match &target.kind {
         ValueKind::Ref { path, .. } => {
             let name = path.rsplit('.').next().unwrap_or(path).to_owned();
             (path.to_string(), name, false)
@@ -2538,5 +2557,19 @@ fn place_of(target: &Value) -> (String, String, bool) {
             (format!("*{base}"), base.to_owned(), false)
         }
         _ => (String::new(), String::new(), true),
+    };
+    let element = matches!(
+        target.kind,
+        ValueKind::Operation {
+            op: "[]" | "deref",
+            ..
+        }
+    )
+    .then(|| Box::new(target));
+    Written {
+        path,
+        name,
+        weak,
+        element,
     }
 }

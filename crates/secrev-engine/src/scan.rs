@@ -400,5 +400,17 @@ mod tests {
             capped_severity(Severity::High, "nova/testsuite.py"),
             Severity::High
         );
+        assert_eq!(
+            capped_severity(Severity::High, "src/network/tst_qsslsocket.cpp"),
+            Severity::Low
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "net/parser_unittest.cc"),
+            Severity::Low
+        );
+        assert_eq!(
+            capped_severity(Severity::High, "lib/attest.c"),
+            Severity::High
+        );
     }
 }

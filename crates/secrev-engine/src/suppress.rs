@@ -1,5 +1,6 @@
 //! Inline suppressions: `# secrev: ignore[PY101, PY102]` (or bare `# secrev: ignore`) on a
-//! finding's first or last line, and Bandit's `# nosec` when `respect-nosec` is on.
+//! finding's first or last line, and Bandit's `# nosec` when `respect-nosec` is on. In C and C++
+//! the comment is `// secrev: ignore[C101]` or `/* secrev: ignore */`.
 
 /// Bandit test ids and the secrev rules that cover the same ground, for `# nosec B602`.
 const BANDIT_EQUIVALENTS: &[(&str, &[&str])] = &[
@@ -57,10 +58,11 @@ const BANDIT_EQUIVALENTS: &[(&str, &[&str])] = &[
 
 /// Whether the comment on `line` suppresses `rule_id`.
 pub(crate) fn suppresses(line: &str, rule_id: &str, respect_nosec: bool) -> bool {
-    let Some(hash) = line.find('#') else {
+    let starts = [line.find('#'), line.find("//"), line.find("/*")];
+    let Some(start) = starts.into_iter().flatten().min() else {
         return false;
     };
-    let comment = &line[hash..];
+    let comment = &line[start..];
     if let Some(at) = comment.find("secrev: ignore") {
         let rest = &comment[at + "secrev: ignore".len()..];
         return match rest.strip_prefix('[') {
@@ -98,6 +100,26 @@ mod tests {
     #[test]
     fn secrev_ignore_forms() {
         assert!(suppresses("os.system(x)  # secrev: ignore", "PY102", false));
+        assert!(suppresses(
+            "strcpy(buf, s); // secrev: ignore[C101]",
+            "C101",
+            false
+        ));
+        assert!(suppresses(
+            "gets(line); /* secrev: ignore */",
+            "C101",
+            false
+        ));
+        assert!(!suppresses(
+            "strcpy(buf, s); // secrev: ignore[C102]",
+            "C101",
+            false
+        ));
+        assert!(suppresses(
+            "requests.get('http://x')  # secrev: ignore[PY607]",
+            "PY607",
+            false
+        ));
         assert!(suppresses(
             "os.system(x)  # secrev: ignore[PY102]",
             "PY102",

@@ -225,6 +225,9 @@ pub struct Target {
     /// The resolved qualified name of the object the last name belongs to (`ssl.SSLContext()`
     /// for `ctx.check_hostname` when `ctx = ssl.create_default_context()`... when known).
     pub owner: Option<String>,
+    /// For a store through an index or pointer (C and C++: `buf[i] = v`, `*p = v`), the
+    /// element written, as the `[]` or `deref` operation; `None` elsewhere.
+    pub element: Option<Box<Value>>,
     pub span: ByteSpan,
 }
 

@@ -867,6 +867,7 @@ impl<'a> Lowerer<'a> {
                 path: name.id.to_string(),
                 name: name.id.to_string(),
                 owner: None,
+                element: None,
                 span: self.span(name.range),
             }],
             Expr::Attribute(attribute) => {
@@ -875,6 +876,7 @@ impl<'a> Lowerer<'a> {
                     path: self.text(attribute.range).to_owned(),
                     name: attribute.attr.id.to_string(),
                     owner: receiver_qualname(&base),
+                    element: None,
                     span: self.span(attribute.range),
                 }]
             }
@@ -885,6 +887,7 @@ impl<'a> Lowerer<'a> {
                     path: self.text(subscript.range).to_owned(),
                     name: key.as_str().unwrap_or_default().to_owned(),
                     owner: receiver_qualname(&base),
+                    element: None,
                     span: self.span(subscript.range),
                 }]
             }

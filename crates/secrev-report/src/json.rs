@@ -7,7 +7,7 @@
 
 use crate::explain::cwe_name;
 use crate::{verdict, ScanReport};
-use secrev_core::{cwe, ChangeSummary, Diagnostic, Finding, Severity};
+use secrev_core::{cwe, ChangeSummary, Diagnostic, DiagnosticKind, Finding, Severity};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -39,6 +39,8 @@ struct Tool {
 struct Summary {
     files_scanned: usize,
     files_skipped: usize,
+    /// Scanned files with syntax errors (one `syntax` diagnostic each).
+    files_with_syntax_errors: usize,
     lines_scanned: usize,
     findings: usize,
     by_severity: BySeverity,
@@ -75,6 +77,11 @@ pub(crate) fn render(report: &ScanReport, out: &mut dyn Write) -> io::Result<()>
         summary: Summary {
             files_scanned: report.summary.files_scanned,
             files_skipped: report.summary.files_skipped,
+            files_with_syntax_errors: report
+                .diagnostics
+                .iter()
+                .filter(|d| d.kind == DiagnosticKind::Syntax)
+                .count(),
             lines_scanned: report.summary.lines_scanned,
             findings: report.findings.len(),
             by_severity: BySeverity {

@@ -42,10 +42,21 @@ pub(crate) fn render(
     }
 
     let summary = &report.summary;
-    let skipped = match summary.files_skipped {
+    let mut skipped = match summary.files_skipped {
         0 => String::new(),
         n => format!("; {}", plural(n, "file", "files") + " skipped"),
     };
+    let unparsed = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == secrev_core::DiagnosticKind::Syntax)
+        .count();
+    if unparsed > 0 {
+        skipped.push_str(&format!(
+            "; {} with syntax errors (scanned in part)",
+            plural(unparsed, "file", "files")
+        ));
+    }
     if report.findings.is_empty() {
         writeln!(
             out,

@@ -50,14 +50,22 @@ pub fn call_name(call: &Call) -> &str {
 }
 
 /// Whether a path is test code: a file under a `tests`/`test`/`testing` directory, or named
-/// `test_*.py`, `*_test.py`, `tests.py`, `test.py` or `conftest.py`. Test code does not ship, so the engine caps the
+/// `test_*.py`, `*_test.py`, `tests.py`, `test.py` or `conftest.py`, or (C and C++) `tst_*`,
+/// `*_test` or `*_unittest` sources. Test code does not ship, so the engine caps the
 /// severity of its findings, and rules about fixtures (hard-coded credentials) skip it.
 pub fn is_test_path(path: &str) -> bool {
     let path = path.replace('\\', "/");
     let file = path.rsplit('/').next().unwrap_or(&path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let is_c_family = file.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(ext, "c" | "cc" | "cpp" | "cxx" | "h" | "hh" | "hpp" | "hxx")
+    });
     file.starts_with("test_")
         || file.ends_with("_test.py")
         || matches!(file, "conftest.py" | "tests.py" | "test.py")
+        // C and C++: Qt's `tst_*.cpp`, googletest's `*_test.cc` and `*_unittest.cc`.
+        || (is_c_family
+            && (stem.starts_with("tst_") || stem.ends_with("_test") || stem.ends_with("_unittest")))
         || path
             .split('/')
             .rev()

@@ -33,6 +33,21 @@ pub(crate) fn array_len(ctx: &Context, value: &Value) -> Option<i128> {
     local.array_len.as_ref()?.as_int().filter(|n| *n > 0)
 }
 
+/// The size in bytes of a fixed array variable, when its element type's size is known.
+pub(crate) fn array_bytes(ctx: &Context, value: &Value) -> Option<i128> {
+    let count = array_len(ctx, value)?;
+    let ty = local(ctx, value)?.ty.as_str();
+    let last = ty.split_whitespace().last().unwrap_or(ty);
+    let element = match last {
+        "char" | "int8_t" | "uint8_t" | "u_char" | "uchar" | "BYTE" | "gchar" | "guchar" => 1,
+        "short" | "int16_t" | "uint16_t" | "QChar" | "char16_t" => 2,
+        "int" | "unsigned" | "float" | "int32_t" | "uint32_t" | "char32_t" | "wchar_t" => 4,
+        "double" | "int64_t" | "uint64_t" | "size_t" | "ssize_t" => 8,
+        _ => return None,
+    };
+    Some(count * element)
+}
+
 /// The longest string a value can hold, when bounded: a constant string's length, a
 /// fixed array's length less its terminator, a built string whose pieces are all bounded, a
 /// number (at most 20 digits with sign).
@@ -67,7 +82,6 @@ pub(crate) fn max_len(ctx: &Context, value: &Value) -> Option<i128> {
 /// Whether `size` is `sizeof` of `dest` itself (`sizeof buf`, `sizeof(buf)`, possibly minus a
 /// constant, or divided by its element size), or the count of its elements: a size tied to
 /// the destination.
-#[allow(dead_code)]
 pub(crate) fn is_sizeof_of(size: &Value, dest: &Value) -> bool {
     let Some(dest_path) = dest.path() else {
         return false;
@@ -98,12 +112,6 @@ pub(crate) fn is_sizeof_of(size: &Value, dest: &Value) -> bool {
     }
 }
 
-/// Whether a value is (or is bound to) a constant string literal.
-#[allow(dead_code)]
-pub(crate) fn is_literal(value: &Value) -> bool {
-    value.as_str().is_some()
-}
-
 /// The parameter of the enclosing function a value is, or is built from, if any: such data
 /// comes from the caller, and the finding is worth the rule's full severity.
 pub(crate) fn from_parameter<'v>(ctx: &Context, value: &'v Value) -> Option<&'v str> {
@@ -131,7 +139,7 @@ pub(crate) fn from_parameter<'v>(ctx: &Context, value: &'v Value) -> Option<&'v 
 /// the function, before or after: the analysis gives the benefit of the doubt).
 pub(crate) fn is_compared(ctx: &Context, name: &str) -> bool {
     ctx.function.ops.iter().any(|op| match op {
-        secrev_ir::Op::Compare(value) => mentions(value, name),
+        secrev_ir::Op::Compare(value) => measured_in(value, name, 0),
         secrev_ir::Op::Call(call) => {
             // `qBound(0, i, n)`, `std::min(i, n)`, `assert(i < n)` lowered as calls.
             let text = call.callee.text.to_ascii_lowercase();
@@ -141,6 +149,34 @@ pub(crate) fn is_compared(ctx: &Context, name: &str) -> bool {
         secrev_ir::Op::Assert(a) => mentions(&a.test, name),
         _ => false,
     })
+}
+
+/// Whether a comparison operand is `name` itself or a length of it (`strlen(name)`,
+/// `name.size()`), not a call that merely takes it (`read(fd, buf, name) < 0`).
+fn measured_in(value: &Value, name: &str, depth: u32) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match &value.kind {
+        ValueKind::Ref { .. } => mentions(value, name),
+        ValueKind::Operation { operands, .. } => {
+            operands.iter().any(|o| measured_in(o, name, depth + 1))
+        }
+        ValueKind::Call(call) => {
+            let measures = matches!(c_name(call), "strlen" | "wcslen" | "strnlen" | "sizeof")
+                || call.callee.method.as_deref().is_some_and(|m| {
+                    matches!(m, "size" | "length" | "count" | "isEmpty" | "empty")
+                });
+            measures
+                && (call.args.iter().any(|a| mentions(a, name))
+                    || call
+                        .callee
+                        .receiver
+                        .as_deref()
+                        .is_some_and(|r| mentions(r, name)))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `value` refers to `name` (or `name.field...`) anywhere inside.
@@ -207,13 +243,30 @@ pub(crate) fn is_numeric(ctx: &Context, value: &Value) -> bool {
 pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Value> {
     match &value.resolved().kind {
         ValueKind::Build { parts, .. } => parts.iter().find_map(|part| match part {
-            Part::Hole(hole) if !hole.is_constant() && !is_numeric(ctx, hole) => {
+            Part::Hole(hole)
+                if !hole.is_constant() && !is_numeric(ctx, hole) && !is_escaped(hole) =>
+            {
                 Some(risky_hole(ctx, hole).unwrap_or(hole))
             }
             _ => None,
         }),
         _ => None,
     }
+}
+
+/// Whether a value went through an escaping or quoting function (`escapeIdentifier(t)`,
+/// `g_shell_quote(s)`, `KShell::quoteArg(s)`, `sqlite3_mprintf("%q", s)`), directly or through
+/// a variable bound to one.
+pub(crate) fn is_escaped(value: &Value) -> bool {
+    value.resolved().as_call().is_some_and(|call| {
+        let name = call
+            .callee
+            .method
+            .as_deref()
+            .unwrap_or(call.callee.text.as_str())
+            .to_ascii_lowercase();
+        name.contains("escape") || name.contains("quote") || name.contains("sanitize")
+    })
 }
 
 /// The items of a list built with `QStringList() << "-c" << cmd`, `{"-c", cmd}` or

@@ -17,9 +17,9 @@ pub(crate) static RULE: Rule = Rule {
         severity: Severity::High,
         confidence: Confidence::Medium,
         docs: RuleDocs {
-            what: "Finds string copies and formats that write as much as their source holds: \
-                   `strcpy`/`stpcpy`/`wcscpy`/`strcat`/`wcscat` from a string whose length the \
-                   code does not bound, `sprintf`/`vsprintf` with a `%s` of such a string (or \
+            what: "Finds string copies and formats into fixed-size arrays that write as much as \
+                   their source holds: `strcpy`/`stpcpy`/`wcscpy`/`strcat`/`wcscat` from a string \
+                   whose length the code does not bound, `sprintf`/`vsprintf` with a `%s` of such a string (or \
                    whose constant output is longer than the destination array), `gets`, and \
                    `scanf`-family `%s`/`%[` conversions without a width. Copies of constant \
                    strings that fit, of arrays no longer than the destination, into buffers \
@@ -114,7 +114,9 @@ fn copy(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
             }
         }
         None => {
-            if sized_for(ctx, dest, src) || length_checked(ctx, src) {
+            // Into memory of unknown size (a pointer, a field), the allocation usually follows
+            // the source's length: only fixed arrays are judged.
+            if dest_len.is_none() || sized_for(ctx, dest, src) || length_checked(ctx, src) {
                 return;
             }
             let src_code = ctx.code(src.span);
@@ -129,10 +131,8 @@ fn copy(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
                 format!("`{name}` {verb} `{src_code}`, whose length nothing bounds, into `{}`{size}: a longer string overflows it.", ctx.code(dest.span)),
                 format!("Copy with `snprintf({0}, sizeof {0}, \"%s\", {src_code})` (or `strlcpy`/`strlcat`) and check for truncation, or reject input that does not fit.", ctx.code(dest.span)),
             );
-            if dest_len.is_some() && from_parameter(ctx, src).is_some() {
+            if from_parameter(ctx, src).is_some() {
                 hit.confidence(Confidence::High);
-            } else if dest_len.is_none() {
-                hit.severity(Severity::Medium).confidence(Confidence::Low);
             }
         }
     }
@@ -194,7 +194,7 @@ fn format(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
         return;
     };
     let Some(format) = fmt.as_str() else {
-        // A format that is not constant is C106's.
+        // A format that is not constant is C105's.
         return;
     };
     let is_va = name.starts_with('v');
@@ -228,18 +228,18 @@ fn format(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
             None => {}
         }
     }
-    let dest_len = array_len(ctx, dest);
+    // As for copies, only fixed arrays are judged.
+    let Some(dest_len) = array_len(ctx, dest) else {
+        return;
+    };
     let dest_code = ctx.code(dest.span);
     if let Some(shown) = unbounded {
-        let hit = out.report(
+        out.report(
             call.span,
-            format!("`{name}` formats {shown} with `%s` into `{dest_code}` without a length limit: a long string overflows it."),
+            format!("`{name}` formats {shown} with `%s` into `{dest_code}` ({dest_len} bytes) without a length limit: a long string overflows it."),
             format!("Use `snprintf({dest_code}, sizeof {dest_code}, ...)` and check its result for truncation, or give the `%s` a precision (`%.*s`)."),
         );
-        if dest_len.is_none() {
-            hit.severity(Severity::Medium).confidence(Confidence::Low);
-        }
-    } else if let Some(dest_len) = dest_len {
+    } else {
         if total + 1 > dest_len {
             out.report(
                 call.span,

@@ -1,0 +1,117 @@
+//! C105 `non-literal-format`: `printf`-family calls whose format is not a constant string.
+
+use crate::rules::c::common::{c_name, from_parameter};
+use crate::{Context, Hooks, Reporter, Rule};
+use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
+use secrev_ir::{Call, Function, Value};
+
+pub(crate) static RULE: Rule = Rule {
+    info: RuleInfo {
+        id: "C105",
+        name: "non-literal-format",
+        title: "Format string that is not a literal",
+        cwe: 134,
+        category: Category::MemorySafety,
+        severity: Severity::High,
+        confidence: Confidence::Medium,
+        docs: RuleDocs {
+            what: "Finds `printf`-family calls (`printf`, `fprintf`, `dprintf`, `sprintf`, \
+                   `snprintf`, `syslog`, `err`/`warn` and their `v` forms, `QString::asprintf`) \
+                   whose format argument is not a constant string: a variable, a parameter, a \
+                   buffer filled at run time. Formats from `gettext`/`_()`/`tr()` of a literal \
+                   count as constant, and a variadic wrapper passing its own format parameter \
+                   on (`void log_msg(const char *fmt, ...)` calling `vsyslog(prio, fmt, ap)`) \
+                   is not reported: its callers are where the format is chosen.",
+            why: "A format string is a small program: `%n` writes to memory, `%s` and `%x` read \
+                  the stack. When the text comes from input, an attacker can leak memory or \
+                  overwrite it.",
+            example: "void log_line(const char *msg) {\n    syslog(LOG_INFO, msg);\n}",
+            fix: "void log_line(const char *msg) {\n    syslog(LOG_INFO, \"%s\", msg);\n}",
+            references: &[
+                "https://cwe.mitre.org/data/definitions/134.html",
+                "https://wiki.sei.cmu.edu/confluence/display/c/FIO30-C.+Exclude+user+input+from+format+strings",
+            ],
+        },
+    },
+    hooks: Hooks {
+        call: Some(check),
+        ..Hooks::NONE
+    },
+};
+
+/// `printf`-family functions and the position of their format.
+const FORMATTERS: &[(&str, usize)] = &[
+    ("printf", 0),
+    ("vprintf", 0),
+    ("wprintf", 0),
+    ("fprintf", 1),
+    ("vfprintf", 1),
+    ("fwprintf", 1),
+    ("dprintf", 1),
+    ("vdprintf", 1),
+    ("sprintf", 1),
+    ("vsprintf", 1),
+    ("asprintf", 1),
+    ("vasprintf", 1),
+    ("snprintf", 2),
+    ("vsnprintf", 2),
+    ("syslog", 1),
+    ("vsyslog", 1),
+    ("err", 1),
+    ("verr", 1),
+    ("errx", 1),
+    ("verrx", 1),
+    ("warn", 0),
+    ("vwarn", 0),
+    ("warnx", 0),
+    ("vwarnx", 0),
+    ("QString::asprintf", 0),
+    ("QString::vasprintf", 0),
+];
+
+fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
+    let name = c_name(call);
+    let Some((_, at)) = FORMATTERS.iter().find(|(n, _)| *n == name) else {
+        return;
+    };
+    let Some(format) = call.args.get(*at) else {
+        return;
+    };
+    // BSD's `err`/`warn` family is only that when `<err.h>` is included (Qt has its own `warn`).
+    if (name.contains("err") || name.contains("warn")) && !ctx.unit.imports_module("err.h") {
+        return;
+    }
+    // An enumerator or number is not text (an overload that takes no format).
+    if format.qualname().is_some_and(|q| q.contains("::")) || format.as_int().is_some() {
+        return;
+    }
+    // A `va_list` is never a format (`vasprintf(&out, fmt, ap)` read with the wrong arity).
+    let is_va_list = format
+        .path()
+        .and_then(|p| ctx.function.local(p))
+        .is_some_and(|l| l.ty == "va_list");
+    if format.is_constant() || is_va_list || forwards_own_format(ctx.function, format) {
+        return;
+    }
+    let code = ctx.code(format.span);
+    let hit = out.report(
+        call.span,
+        format!("`{name}` uses `{code}` as its format: `%` directives in that text read or write memory."),
+        format!("Pass the text as an argument to a constant format: `{name}(..., \"%s\", {code})`."),
+    );
+    if from_parameter(ctx, format).is_none() {
+        hit.severity(Severity::Medium).confidence(Confidence::Low);
+    }
+}
+
+/// Whether `format` is a parameter of a variadic function (one taking `...` or a `va_list`):
+/// a logging wrapper handing its own format on.
+fn forwards_own_format(function: &Function, format: &Value) -> bool {
+    let Some(path) = format.path() else {
+        return false;
+    };
+    let is_param = function.params.iter().any(|p| p.name == path);
+    let variadic = function.params.iter().any(|p| p.name == "...")
+        || function.locals.iter().any(|l| l.param && l.ty == "va_list");
+    is_param && variadic
+}
