@@ -4,7 +4,7 @@
 use crate::rules::c::common::{c_name, is_compared};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Call, Value, ValueKind};
+use secrev_ir::{Call, Param, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -18,7 +18,7 @@ pub(crate) static RULE: Rule = Rule {
         docs: RuleDocs {
             what: "Reports `malloc`, `realloc`, `alloca` and `g_malloc` sizes computed by \
                    multiplying a variable (`n * sizeof(struct item)`, `w * h * 4`) or adding \
-                   two or more variables (`hdr_len + body_len`), when none of the variables \
+                   two or more of the function's parameters (`hdr_len + body_len`), when none of the variables \
                    involved is compared with anything in the function (a bound such as \
                    `if (n > SIZE_MAX / sizeof *items)` counts). `calloc`, which checks the \
                    product itself, and sums of one variable and constants (`len + 1`) are not \
@@ -86,7 +86,7 @@ fn terms<'v>(value: &'v Value, out: &mut Vec<&'v Value>) {
 
 /// The arithmetic in `size` that can wrap: a product with a variable factor, or a sum of two
 /// or more variable terms.
-fn wrapping(size: &Value) -> Option<(&Value, Vec<&str>)> {
+fn wrapping<'v>(size: &'v Value, params: &[Param]) -> Option<(&'v Value, Vec<&'v str>)> {
     let size = size.resolved();
     let ValueKind::Operation { op, .. } = &size.kind else {
         return None;
@@ -101,16 +101,17 @@ fn wrapping(size: &Value) -> Option<(&Value, Vec<&str>)> {
         "+" => {
             let mut parts = Vec::new();
             terms(size, &mut parts);
-            let variable_terms = parts
+            // A sum wraps only when its terms are near `SIZE_MAX` already: lengths of objects the
+            // program holds are not, lengths its caller hands in may be. Two or more parameter
+            // terms (or a product inside the sum) make it worth a finding.
+            let parameter_terms = parts
                 .iter()
-                .filter(|t| {
-                    !t.is_constant() && !matches!(t.kind, ValueKind::Operation { op: "sizeof", .. })
-                })
+                .filter(|t| t.path().is_some_and(|p| params.iter().any(|q| q.name == p)))
                 .count();
             let products = parts
                 .iter()
                 .any(|t| matches!(t.resolved().kind, ValueKind::Operation { op: "*", .. }));
-            (variable_terms >= 2 || products).then_some((size, vars))
+            (parameter_terms >= 2 || products).then_some((size, vars))
         }
         _ => None,
     }
@@ -124,7 +125,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let Some(size) = call.args.get(*at) else {
         return;
     };
-    let Some((expr, vars)) = wrapping(size) else {
+    let Some((expr, vars)) = wrapping(size, &ctx.function.params) else {
         return;
     };
     if vars.iter().any(|v| is_compared(ctx, v)) {

@@ -110,6 +110,14 @@ fn check(ctx: &Context, value: &Value, out: &mut Reporter) {
     if lower_bounded(ctx, name) || !external(ctx, name) {
         return;
     }
+    // `(size_t)len < n` converts on purpose: a negative length becomes huge and fails the check.
+    let cast = ctx
+        .source
+        .get(..len.span.start as usize)
+        .is_some_and(|before| before.trim_end().ends_with(')'));
+    if cast {
+        return;
+    }
     out.report(
         value.span,
         format!("`{name}` is a signed `{}` compared only with the upper bound `{}`: a negative `{name}` is never rejected and turns into a huge size when used as one.", l.ty, ctx.code(bound.span)),

@@ -4,6 +4,7 @@
 
 use crate::held::{stmt_value, At};
 use crate::rules::c::common::c_name;
+use secrev_core::ByteSpan;
 use secrev_ir::{any_in, BlockId, Call, Cfg, EdgeKind, Stmt, Value, ValueKind, EXIT};
 
 /// What a search does with a statement.
@@ -151,19 +152,35 @@ pub(crate) fn writes_through(stmt: &Stmt, name: &str) -> bool {
 
 /// Whether `value` dereferences `name`: `*p`, `p[i]`, `p->field`, `p->method()`.
 pub(crate) fn derefs(value: &Value, name: &str) -> bool {
-    any_in(value, &mut |v| match &v.kind {
-        ValueKind::Operation {
-            op: "deref" | "[]",
-            operands,
-        } => operands.first().and_then(pointer_path) == Some(name),
-        ValueKind::Ref { path, .. } => path.len() > name.len() && under(path, name),
-        ValueKind::Call(call) => call
-            .callee
-            .receiver
-            .as_deref()
-            .and_then(pointer_path)
-            .is_some_and(|r| under(r, name)),
-        _ => false,
+    // `sizeof *p` and `sizeof(p->x)` are not evaluated.
+    let mut unevaluated = Vec::new();
+    any_in(value, &mut |v| {
+        if let ValueKind::Operation { op: "sizeof", .. } = v.kind {
+            unevaluated.push(v.span);
+        }
+        false
+    });
+    let inside = |span: ByteSpan| {
+        unevaluated
+            .iter()
+            .any(|s| s.start <= span.start && span.end <= s.end)
+    };
+    any_in(value, &mut |v| {
+        !inside(v.span)
+            && match &v.kind {
+                ValueKind::Operation {
+                    op: "deref" | "[]",
+                    operands,
+                } => operands.first().and_then(pointer_path) == Some(name),
+                ValueKind::Ref { path, .. } => path.len() > name.len() && under(path, name),
+                ValueKind::Call(call) => call
+                    .callee
+                    .receiver
+                    .as_deref()
+                    .and_then(pointer_path)
+                    .is_some_and(|r| under(r, name)),
+                _ => false,
+            }
     })
 }
 
@@ -173,7 +190,10 @@ pub(crate) fn address_taken(value: &Value, name: &str) -> bool {
         ValueKind::Operation {
             op: "addr",
             operands,
-        } => operands.first().and_then(pointer_path) == Some(name),
+        } => operands
+            .first()
+            .and_then(pointer_path)
+            .is_some_and(|taken| under(name, taken)),
         _ => false,
     })
 }
@@ -193,12 +213,19 @@ pub(crate) fn passed_to<'v>(value: &'v Value, name: &str) -> Option<&'v Call> {
     found
 }
 
-/// Whether `value` is a null pointer or an invalid descriptor constant.
+/// Whether `value` is a null pointer or an invalid-handle sentinel (`NULL`, `0`, `-1`,
+/// `INVALID_SOCKET`, `CURL_SOCKET_BAD`: a constant or a macro named in capitals).
 fn is_null(value: &Value) -> bool {
     match &value.kind {
         ValueKind::None => true,
-        ValueKind::Int(0) => true,
-        ValueKind::Ref { path, .. } => matches!(path.as_str(), "NULL" | "nullptr" | "Q_NULLPTR"),
+        ValueKind::Int(n) => *n <= 0,
+        ValueKind::Ref { path, .. } => {
+            matches!(path.as_str(), "nullptr" | "Q_NULLPTR")
+                || path
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }
+        ValueKind::Operation { op: "-", operands } => operands.len() == 1,
         _ => false,
     }
 }
@@ -214,8 +241,6 @@ pub(crate) fn valid_when(cond: &Value, name: &str) -> Option<bool> {
             ("==" | "!=", [a, b]) if (is_name(a) && is_null(b)) || (is_name(b) && is_null(a)) => {
                 Some(*op == "!=")
             }
-            ("==", [a, b]) if is_name(a) && b.as_int().is_some_and(|n| n < 0) => Some(false),
-            ("!=", [a, b]) if is_name(a) && b.as_int().is_some_and(|n| n < 0) => Some(true),
             ("<", [a, b]) if is_name(a) && b.as_int() == Some(0) => Some(false),
             (">=", [a, b]) if is_name(a) && b.as_int() == Some(0) => Some(true),
             (">", [a, b]) if is_name(a) && b.as_int().is_some_and(|n| n <= 0) => Some(true),
@@ -244,7 +269,10 @@ pub(crate) enum AfterFree<'c> {
 }
 
 /// The first use or second release of `name`, freed by `release` just before `from`, on a path
-/// where it is not given a new value.
+/// where it is not given a new value. Error paths often free and set a status (`free(buf);
+/// rc = ENOMEM;`) that later code tests before using the buffer: a branch on a variable assigned
+/// in the releasing block or after the release is not followed, as the search cannot tell which
+/// way it goes.
 pub(crate) fn after_free<'c>(
     cfg: &'c Cfg,
     from: At,
@@ -257,10 +285,22 @@ pub(crate) fn after_free<'c>(
         &[release]
     };
     let mut again = None;
+    let set_here = cfg
+        .blocks
+        .get(from.block as usize)
+        .map_or(&[][..], |b| b.stmts.as_slice());
+    let assigned = std::cell::RefCell::new(Vec::<&str>::new());
+    let note = |stmt: &'c Stmt| {
+        if let Stmt::Assign { target, .. } = stmt {
+            assigned.borrow_mut().push(target.path.as_str());
+        }
+    };
+    set_here.iter().for_each(note);
     let hit = first_hit(
         cfg,
         from,
         &mut |stmt| {
+            note(stmt);
             if let Some((path, call)) = freed_in(stmt, family) {
                 if path == name {
                     again = Some(call);
@@ -281,7 +321,12 @@ pub(crate) fn after_free<'c>(
                 _ => Step::Go,
             }
         },
-        &mut |_, _| true,
+        &mut |cond, _| {
+            !assigned
+                .borrow()
+                .iter()
+                .any(|var| *var != name && crate::rules::c::common::mentions(cond, var))
+        },
     )?;
     Some(match again {
         Some(call) => AfterFree::FreedAgain(call),
@@ -298,4 +343,15 @@ pub(crate) fn releases<'c>(cfg: &'c Cfg) -> impl Iterator<Item = (At, &'c str, &
         }
         freed_in(stmt, RELEASES).map(|(path, call)| (at, path, call))
     })
+}
+
+/// Whether some path from `from` reaches a statement for which `test` holds.
+pub(crate) fn reaches(cfg: &Cfg, from: At, test: &mut impl FnMut(&Stmt) -> bool) -> bool {
+    first_hit(
+        cfg,
+        from,
+        &mut |stmt| if test(stmt) { Step::Hit } else { Step::Go },
+        &mut |_, _| true,
+    )
+    .is_some()
 }

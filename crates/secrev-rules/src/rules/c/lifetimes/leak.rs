@@ -1,7 +1,9 @@
 //! C204 `leak-on-error-path`: memory or a handle acquired into a local and neither released,
 //! returned nor handed on along some path out of the function, typically an early error return.
 
-use super::flow::{address_taken, freed_in, passed_to, pointer_path, valid_when, RELEASES};
+use super::flow::{
+    address_taken, after, freed_in, passed_to, pointer_path, reaches, valid_when, RELEASES,
+};
 use crate::held::{leak, statements, stmt_value, Holder, Leak};
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
@@ -145,9 +147,26 @@ fn borrows(call: &secrev_ir::Call) -> bool {
     if BORROWS.contains(&c_name(call)) {
         return true;
     }
-    let text = call.callee.text.to_ascii_lowercase();
-    let name = text.rsplit(['.', ':', '>']).next().unwrap_or(&text);
-    IN_PLACE_VERBS.iter().any(|verb| name.contains(verb))
+    let text = call.callee.text.as_str();
+    let name = text.rsplit(['.', ':', '>']).next().unwrap_or(text);
+    words(name).any(|word| IN_PLACE_VERBS.iter().any(|verb| word.starts_with(verb)))
+}
+
+/// The words of an identifier, lower-cased: `Curl_read_plain` gives `curl`, `read`, `plain`;
+/// `parseHeader` gives `parse`, `header`.
+fn words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split('_').flat_map(|part| {
+        let mut words = Vec::new();
+        let mut current = String::new();
+        for c in part.chars() {
+            if c.is_ascii_uppercase() && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c.to_ascii_lowercase());
+        }
+        words.push(current);
+        words
+    })
 }
 
 fn acquired(value: &Value) -> Option<String> {
@@ -214,14 +233,16 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let Some(source) = acquired(value) else {
             continue;
         };
+        // `a = b = malloc(n)`: the value has two names, and the code may test and free either.
+        let aliased = statements(cfg).any(|(_, s)| {
+            matches!(s, Stmt::Assign { target: t, value: v, .. } if t.path != name && v.span == value.span)
+        });
         let mut holder = Held { name };
-        let gives_back_somewhere = statements(cfg)
-            .filter(|(other, _)| (other.block, other.stmt) != (at.block, at.stmt))
-            .any(|(_, s)| holder.gives_back(s));
-        if !gives_back_somewhere {
+        if aliased || !reaches(cfg, after(at), &mut |s| holder.gives_back(s)) {
+            // A function that never gives the thing back is not one that forgot to on one path.
             continue;
         }
-        let Some(Leak::Exit { ret, .. }) = leak(cfg, super::flow::after(at), &mut holder) else {
+        let Some(Leak::Exit { ret, .. }) = leak(cfg, after(at), &mut holder) else {
             continue;
         };
         let what = if matches!(

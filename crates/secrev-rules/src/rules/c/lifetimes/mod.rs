@@ -3,7 +3,7 @@
 //! what they point to.
 
 mod double_free;
-mod flow;
+pub(crate) mod flow;
 mod leak;
 mod null_dereference;
 mod realloc_overwrite;

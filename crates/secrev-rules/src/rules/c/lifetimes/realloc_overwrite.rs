@@ -5,7 +5,7 @@ use super::flow::pointer_path;
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::Assign;
+use secrev_ir::{Assign, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -38,7 +38,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, assign: &Assign, out: &mut Reporter) {
-    let Some(call) = assign.value.as_call() else {
+    // The value as written: `p = q` where `q` holds a `realloc` result is the safe form.
+    let ValueKind::Call(call) = &assign.value.kind else {
         return;
     };
     if !matches!(c_name(call), "realloc" | "reallocarray") {

@@ -2,7 +2,8 @@
 //! not `unlock()` it.
 
 use super::{lock_op, LockOp};
-use crate::held::{calls, leak, statements, At, Holder, Leak};
+use crate::held::{calls, leak, statements, Holder, Leak};
+use crate::rules::c::lifetimes::flow::{after, reaches};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{Function, Stmt, Value};
@@ -77,14 +78,12 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             function,
             key: &key,
         };
-        if !statements(cfg).any(|(_, s)| holder.gives_back(s)) {
-            // A function that only locks hands the mutex to its caller on purpose.
+        let from = after(at);
+        if !reaches(cfg, from, &mut |s| holder.gives_back(s)) {
+            // A function that only locks (or unlocks on another branch, as lock callbacks do)
+            // hands the mutex to its caller on purpose.
             continue;
         }
-        let from = At {
-            block: at.block,
-            stmt: at.stmt + 1,
-        };
         let Some(Leak::Exit { ret, .. }) = leak(cfg, from, &mut holder) else {
             continue;
         };

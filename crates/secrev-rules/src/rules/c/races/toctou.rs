@@ -3,7 +3,7 @@
 
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
-use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
+use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{Call, Function, Op};
 
 pub(crate) static RULE: Rule = Rule {
@@ -104,16 +104,23 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
     if checks.is_empty() {
         return;
     }
+    // One finding per check: the first operation that acts on the checked path.
+    let mut reported: Vec<ByteSpan> = Vec::new();
     for call in &calls {
         let Some((use_name, path)) = path_arg(ctx, call, USES) else {
             continue;
         };
         let Some((checked, check_name, _)) = checks
             .iter()
-            .find(|(c, _, p)| *p == path && c.span.end <= call.span.start)
+            .filter(|(c, _, p)| *p == path && c.span.end <= call.span.start)
+            .last()
         else {
             continue;
         };
+        if reported.contains(&checked.span) {
+            continue;
+        }
+        reported.push(checked.span);
         out.report(
             call.span,
             format!("`{use_name}` acts on `{path}` after `{check_name}` on line {} checked it by name: the file can be replaced in between.", ctx.line_of(checked.span)),

@@ -46,7 +46,6 @@ struct SourceRow {
     parameter: Option<String>,
     function: Option<String>,
     buffer: Option<usize>,
-    #[allow(dead_code)]
     threat: String,
     label: String,
 }
@@ -58,6 +57,9 @@ struct SinkRow {
     method: Option<String>,
     args: Vec<usize>,
     kind: String,
+    /// The threats that do harm here; all when absent.
+    #[serde(default)]
+    threats: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +96,7 @@ fn named_in(call: &Call, lists: &[NameList]) -> bool {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Origin {
     label: &'static str,
+    threat: &'static str,
     span: ByteSpan,
 }
 
@@ -159,6 +162,7 @@ fn taint_of(models: &'static Models, state: &State, value: &Value, depth: u32) -
             }) {
                 return Some(Origin {
                     label: &row.label,
+                    threat: &row.threat,
                     span: call.span,
                 });
             }
@@ -207,7 +211,10 @@ fn transfer(models: &'static Models, state: &mut State, stmt: &Stmt, reached: &m
                 let Some(arg) = call.args.get(at) else {
                     continue;
                 };
-                if let Some(origin) = taint_of(models, state, arg, 0) {
+                let harmful = |o: &Origin| {
+                    row.threats.is_empty() || row.threats.iter().any(|t| t == o.threat)
+                };
+                if let Some(origin) = taint_of(models, state, arg, 0).filter(harmful) {
                     let kind = match row.kind.as_str() {
                         "command" => "command",
                         "sql" => "sql",
@@ -237,6 +244,7 @@ fn transfer(models: &'static Models, state: &mut State, stmt: &Stmt, reached: &m
                     path.to_owned(),
                     Origin {
                         label: &row.label,
+                        threat: &row.threat,
                         span: call.span,
                     },
                 ));
@@ -308,6 +316,7 @@ fn analyse(function: &Function) -> Vec<Reached> {
                     p.name.clone(),
                     Origin {
                         label: &row.label,
+                        threat: &row.threat,
                         span: p.span,
                     },
                 );
