@@ -173,12 +173,15 @@ pub(crate) fn derefs(value: &Value, name: &str) -> bool {
                     operands,
                 } => operands.first().and_then(pointer_path) == Some(name),
                 ValueKind::Ref { path, .. } => path.len() > name.len() && under(path, name),
-                ValueKind::Call(call) => call
-                    .callee
-                    .receiver
-                    .as_deref()
-                    .and_then(pointer_path)
-                    .is_some_and(|r| under(r, name)),
+                ValueKind::Call(call) => {
+                    !is_scope_exit(call)
+                        && call
+                            .callee
+                            .receiver
+                            .as_deref()
+                            .and_then(pointer_path)
+                            .is_some_and(|r| under(r, name))
+                }
                 _ => false,
             }
     })
@@ -354,4 +357,13 @@ pub(crate) fn reaches(cfg: &Cfg, from: At, test: &mut impl FnMut(&Stmt) -> bool)
         &mut |_, _| true,
     )
     .is_some()
+}
+
+/// Whether `call` is the destructor call the front-end puts where a local object's scope ends:
+/// for a pointer hidden behind a typedef (`res_state`, `PIP_ADAPTER_ADDRESSES`) it is no use.
+pub(crate) fn is_scope_exit(call: &Call) -> bool {
+    call.callee
+        .method
+        .as_deref()
+        .is_some_and(|m| m.starts_with('~'))
 }

@@ -8,7 +8,7 @@ use crate::held::{leak, statements, stmt_value, Holder, Leak};
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Function, Stmt, Value, ValueKind};
+use secrev_ir::{any_in, Function, Stmt, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -206,7 +206,12 @@ impl Holder for Held<'_> {
             }
             _ => {}
         }
-        if address_taken(value, name) {
+        // `&p` handed on, or `list << p` (Qt containers and streams take what they are given).
+        let appended = any_in(
+            value,
+            &mut |v| matches!(&v.kind, ValueKind::Operation { op: "<<", operands } if operands.iter().skip(1).any(|o| pointer_path(o) == Some(name))),
+        );
+        if appended || address_taken(value, name) {
             return true;
         }
         passed_to(value, name).is_some_and(|call| !borrows(call))

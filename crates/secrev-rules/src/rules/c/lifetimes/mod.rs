@@ -39,12 +39,13 @@ fn use_span(stmt: &Stmt, name: &str) -> Option<ByteSpan> {
         let uses = match &v.kind {
             ValueKind::Call(call) => {
                 call.args.iter().any(|a| pointer_path(a) == Some(name))
-                    || call
-                        .callee
-                        .receiver
-                        .as_deref()
-                        .and_then(pointer_path)
-                        .is_some_and(|r| under(r, name))
+                    || !flow::is_scope_exit(call)
+                        && call
+                            .callee
+                            .receiver
+                            .as_deref()
+                            .and_then(pointer_path)
+                            .is_some_and(|r| under(r, name))
             }
             ValueKind::Operation {
                 op: "deref" | "[]",

@@ -139,9 +139,14 @@ fn nullable(value: &Value) -> Option<(String, Confidence)> {
     }
 }
 
-/// Whether `value` tests `name` (`!p`, `p == NULL`, `p && ...`, `p ? a : b`).
+/// Whether `value` tests `name` (`!p`, `p == NULL`, `p && ...`), or chooses between values
+/// with it in reach (`p ? p->x : 0`, whose condition the representation does not keep).
 fn tests(value: &Value, name: &str) -> bool {
     any_in(value, &mut |v| match &v.kind {
+        ValueKind::Operation {
+            op: "one of",
+            operands,
+        } => operands.iter().any(|o| mentions(o, name)),
         ValueKind::Operation { op, operands } if !matches!(*op, "deref" | "[]" | "addr") => {
             operands.iter().any(|o| pointer_path(o) == Some(name))
         }
