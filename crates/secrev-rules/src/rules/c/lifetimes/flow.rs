@@ -128,11 +128,29 @@ pub(crate) fn under(path: &str, name: &str) -> bool {
 /// Whether the statement stores a new value into `name` (or into a path `name` lies under).
 pub(crate) fn reassigns(stmt: &Stmt, name: &str) -> bool {
     match stmt {
-        Stmt::Assign {
-            target, augmented, ..
-        } => !augmented && under(name, &target.path),
-        _ => false,
+        // `p += n` moves the pointer as surely as `p = q`.
+        Stmt::Assign { target, .. } => under(name, &target.path),
+        // `p++`: the front-end lowers it as `p + 1` whose `1` spans the whole expression.
+        Stmt::Eval(value) => any_in(value, &mut |v| match &v.kind {
+            ValueKind::Operation { op: "+", operands } => {
+                operands.get(1).is_some_and(|one| one.span == v.span)
+                    && operands
+                        .first()
+                        .and_then(pointer_path)
+                        .is_some_and(|p| under(name, p))
+            }
+            _ => false,
+        }),
+        Stmt::Return { .. } => false,
     }
+}
+
+/// Whether the value assigned to `name` at `span` is also assigned to another name (`a = b =
+/// malloc(n)`): the code may test and release it under either.
+pub(crate) fn aliased(cfg: &Cfg, name: &str, span: ByteSpan) -> bool {
+    crate::held::statements(cfg).any(|(_, s)| {
+        matches!(s, Stmt::Assign { target, value, .. } if target.path != name && value.span == span)
+    })
 }
 
 /// Whether the statement writes through `name` (`*p = 0`, `p->len = n`, `p[i] = c`).
@@ -338,13 +356,26 @@ pub(crate) fn after_free<'c>(
 }
 
 /// Every release of a pointer in the graph: where it is, what was freed, and the call.
-pub(crate) fn releases<'c>(cfg: &'c Cfg) -> impl Iterator<Item = (At, &'c str, &'c Call)> {
-    crate::held::statements(cfg).filter_map(|(at, stmt)| {
+pub(crate) fn releases<'c>(
+    source: &'c str,
+    cfg: &'c Cfg,
+) -> impl Iterator<Item = (At, &'c str, &'c Call)> {
+    crate::held::statements(cfg).filter_map(move |(at, stmt)| {
         // A pointer freed and given a new value in one statement (`p = next(p)`) is not dangling.
         if matches!(stmt, Stmt::Assign { .. }) {
             return None;
         }
-        freed_in(stmt, RELEASES).map(|(path, call)| (at, path, call))
+        // An element freed in a loop (`free(items[i].name)`) is another element next time.
+        let indexed = |call: &Call| {
+            call.args.first().is_some_and(|a| {
+                source
+                    .get(a.span.start as usize..a.span.end as usize)
+                    .is_some_and(|t| t.contains('['))
+            })
+        };
+        freed_in(stmt, RELEASES)
+            .filter(|(_, call)| !indexed(call))
+            .map(|(path, call)| (at, path, call))
     })
 }
 

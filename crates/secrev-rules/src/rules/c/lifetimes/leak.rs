@@ -2,7 +2,7 @@
 //! returned nor handed on along some path out of the function, typically an early error return.
 
 use super::flow::{
-    address_taken, after, freed_in, passed_to, pointer_path, reaches, valid_when, RELEASES,
+    address_taken, after, aliased, freed_in, passed_to, pointer_path, reaches, valid_when, RELEASES,
 };
 use crate::held::{leak, statements, stmt_value, Holder, Leak};
 use crate::rules::c::common::c_name;
@@ -238,12 +238,11 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let Some(source) = acquired(value) else {
             continue;
         };
-        // `a = b = malloc(n)`: the value has two names, and the code may test and free either.
-        let aliased = statements(cfg).any(|(_, s)| {
-            matches!(s, Stmt::Assign { target: t, value: v, .. } if t.path != name && v.span == value.span)
-        });
         let mut holder = Held { name };
-        if aliased || !reaches(cfg, after(at), &mut |s| holder.gives_back(s)) {
+        if target.weak
+            || aliased(cfg, name, value.span)
+            || !reaches(cfg, after(at), &mut |s| holder.gives_back(s))
+        {
             // A function that never gives the thing back is not one that forgot to on one path.
             continue;
         }

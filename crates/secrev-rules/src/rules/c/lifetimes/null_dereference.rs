@@ -3,7 +3,8 @@
 //! on a path where nothing tested it.
 
 use super::flow::{
-    address_taken, derefs, first_hit, passed_to, pointer_path, reassigns, writes_through, Step,
+    address_taken, aliased, derefs, first_hit, passed_to, pointer_path, reassigns, writes_through,
+    Step,
 };
 use crate::held::{statements, stmt_value};
 use crate::rules::c::common::{c_name, mentions};
@@ -160,7 +161,10 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             continue;
         };
         let name = target.path.as_str();
-        if ctx.function.local(name).is_none_or(|l| l.pointers == 0) {
+        if target.weak
+            || ctx.function.local(name).is_none_or(|l| l.pointers == 0)
+            || aliased(&function.cfg, name, value.span)
+        {
             continue;
         }
         let Some((source, confidence)) = nullable(value) else {

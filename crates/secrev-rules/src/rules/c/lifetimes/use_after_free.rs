@@ -41,7 +41,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
-    for (at, name, call) in releases(&function.cfg) {
+    for (at, name, call) in releases(ctx.source, &function.cfg) {
         let release = c_name(call);
         if !FREES.contains(&release) {
             continue;
