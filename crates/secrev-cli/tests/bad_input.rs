@@ -425,3 +425,49 @@ fn special_files_named_on_the_command_line_do_not_hang_or_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(common::places(&report).len(), 1);
 }
+
+#[test]
+fn deeply_nested_c_and_cpp_do_not_crash() {
+    // A defect after the deep part must still be found.
+    let tail = "\nvoid copy(const char *s)\n{\n    char b[8];\n    strcpy(b, s);\n}\n";
+    let deep = |open: &str, close: &str, depth: usize| {
+        format!("{}1{}", open.repeat(depth), close.repeat(depth))
+    };
+    let cases = [
+        (
+            "parens.c",
+            format!("int f(void) {{ return {}; }}\n", deep("(", ")", 100_000)),
+        ),
+        (
+            "sum.c",
+            format!("int f(int a) {{ return a{}; }}\n", "+a".repeat(100_000)),
+        ),
+        (
+            "chain.c",
+            format!(
+                "int g(int x) {{\n{}    return -1;\n}}\n",
+                (0..5000)
+                    .map(|i| format!("    if (x == {i}) return {i}; else\n"))
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "blocks.cpp",
+            format!("void h() {}\n", deep("{", "}", 50_000).replace('1', "")),
+        ),
+        (
+            "macro.h",
+            format!("#define X(a) a\n{}\n", "X(".repeat(30_000)),
+        ),
+    ];
+    for (name, source) in &cases {
+        let text = format!("{source}{tail}");
+        let dir = tree(&[(*name, text.as_bytes())]);
+        let (report, stderr) = json_scan(scan_in(dir.path()).args(["--select", "C101", "."]), 1);
+        let line = source.lines().count() as u64 + 5;
+        assert!(
+            has_finding(&report, "C101", name, line),
+            "{name}: the finding after the deep code is lost: {report}\n{stderr}"
+        );
+    }
+}

@@ -1923,7 +1923,11 @@ impl<'f, 's> Body<'f, 's> {
 
     fn concatenated(&mut self, node: Node<'f>) -> Value {
         let mut cursor = node.walk();
-        let pieces: Vec<Node> = node.named_children(&mut cursor).collect();
+        // Comments may sit between the pieces (`"%-3s " /* percent */ "%s"`).
+        let pieces: Vec<Node> = node
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() != "comment")
+            .collect();
         let values: Vec<Value> = pieces.into_iter().map(|p| self.expr(p)).collect();
         concat(values, span(node))
     }

@@ -2,7 +2,7 @@
 //! how long a string can be, and where a value comes from.
 
 use crate::Context;
-use secrev_ir::{Call, Local, Part, Value, ValueKind};
+use secrev_ir::{BuildKind, Call, Local, Part, Value, ValueKind};
 
 /// The C library name of a call: `strcpy` for `strcpy`, `::strcpy` and `std::strcpy`; empty
 /// for a method call or an unresolved callee.
@@ -86,6 +86,8 @@ pub(crate) fn is_sizeof_of(size: &Value, dest: &Value) -> bool {
     let Some(dest_path) = dest.path() else {
         return false;
     };
+    // `size_t n = sizeof buf; ... read(fd, buf, n)`.
+    let size = size.resolved();
     match &size.kind {
         ValueKind::Operation {
             op: "sizeof",
@@ -251,6 +253,31 @@ pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Valu
             _ => None,
         }),
         _ => None,
+    }
+}
+
+/// Whether a value is text written in the code: a string literal, or literals pasted together
+/// with macros (`"%" PRId64 "\n"`, `LINK "%s" LINKOFF`) defined in headers the file includes.
+pub(crate) fn is_literal_text(value: &Value) -> bool {
+    match &value.resolved().kind {
+        ValueKind::Str(_) => true,
+        // A macro on its own (`PNG_STRING_NEWLINE`): upper case, defined in a header.
+        ValueKind::Ref { .. } => value.qualname().is_some_and(|q| {
+            q.starts_with(|c: char| c.is_ascii_uppercase())
+                && !q.chars().any(|c| c.is_ascii_lowercase())
+        }),
+        ValueKind::Build {
+            kind: BuildKind::Concat,
+            parts,
+        } => parts.iter().all(|part| match part {
+            Part::Lit(_) => true,
+            // Macro names start upper-case (`PRId64`, `CURL_FORMAT_CURL_OFF_T`); locals have
+            // no qualified name.
+            Part::Hole(hole) => hole
+                .qualname()
+                .is_some_and(|q| q.starts_with(|c: char| c.is_ascii_uppercase())),
+        }),
+        _ => false,
     }
 }
 

@@ -1,6 +1,6 @@
 //! C105 `non-literal-format`: `printf`-family calls whose format is not a constant string.
 
-use crate::rules::c::common::{c_name, from_parameter};
+use crate::rules::c::common::{c_name, from_parameter, is_literal_text};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{Call, Function, Value};
@@ -90,7 +90,11 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         .path()
         .and_then(|p| ctx.function.local(p))
         .is_some_and(|l| l.ty == "va_list");
-    if format.is_constant() || is_va_list || forwards_own_format(ctx.function, format) {
+    if format.is_constant()
+        || is_literal_text(format)
+        || is_va_list
+        || forwards_own_format(ctx.function, format)
+    {
         return;
     }
     let code = ctx.code(format.span);

@@ -2,7 +2,7 @@
 //! and friends writing into a fixed array a length that does not come from that array.
 
 use crate::rules::c::common::{
-    array_bytes, array_len, c_name, from_parameter, is_compared, is_sizeof_of,
+    array_bytes, array_len, c_name, from_parameter, is_compared, is_sizeof_of, mentions,
 };
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -91,7 +91,11 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     let dest_code = ctx.code(dest.span);
     let fix = format!("Bound the length by the destination: `sizeof {dest_code}` (less one for a terminator), or check the length against it before copying.");
-    if is_sizeof_of(len, dest) {
+    // `sizeof buf`, or a length computed from the destination (`MIN(ARRAY_LENGTH(buf) - 1, n)`).
+    let from_dest = dest
+        .path()
+        .is_some_and(|d| mentions(len.resolved(), d) || mentions(len, d));
+    if is_sizeof_of(len, dest) || from_dest {
         return;
     }
     if let (Some(n), Some(element)) = (len.as_int(), element) {

@@ -1,7 +1,9 @@
 //! C101 `unbounded-copy`: `strcpy`, `strcat`, `sprintf`, `gets`, `scanf("%s")` and friends
 //! writing text whose length nothing bounds into a buffer.
 
-use crate::rules::c::common::{array_len, c_name, from_parameter, is_compared, max_len, mentions};
+use crate::rules::c::common::{
+    array_len, c_name, from_parameter, is_compared, is_literal_text, max_len, mentions,
+};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::printf::{conversions, Limit};
@@ -18,13 +20,14 @@ pub(crate) static RULE: Rule = Rule {
         confidence: Confidence::Medium,
         docs: RuleDocs {
             what: "Finds string copies and formats into fixed-size arrays that write as much as \
-                   their source holds: `strcpy`/`stpcpy`/`wcscpy`/`strcat`/`wcscat` from a string \
-                   whose length the code does not bound, `sprintf`/`vsprintf` with a `%s` of such a string (or \
-                   whose constant output is longer than the destination array), `gets`, and \
-                   `scanf`-family `%s`/`%[` conversions without a width. Copies of constant \
-                   strings that fit, of arrays no longer than the destination, into buffers \
-                   allocated from the source's own length, and copies whose source length the \
-                   function checks are not reported.",
+                   their source holds: `strcpy`/`stpcpy`/`wcscpy`/`strcat`/`wcscat` from a \
+                   string whose length the code does not bound, `sprintf`/`vsprintf` with a \
+                   `%s` of such a string (or whose constant output is longer than the \
+                   destination array), `gets`, and `scanf`-family `%s`/`%[` conversions without \
+                   a width. Copies of constant strings that fit (or of upper-case macros from \
+                   headers), of arrays no longer than the destination, into buffers allocated \
+                   from the source's own length, and copies whose source length the function \
+                   checks are not reported.",
             why: "The destination has a fixed size and the source does not: a longer input \
                   writes past the end of the buffer, corrupting the stack or heap. Overflows of \
                   this kind are the classic route to code execution in C programs.",
@@ -116,7 +119,12 @@ fn copy(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
         None => {
             // Into memory of unknown size (a pointer, a field), the allocation usually follows
             // the source's length: only fixed arrays are judged.
-            if dest_len.is_none() || sized_for(ctx, dest, src) || length_checked(ctx, src) {
+            // A macro from a header (`SRCDIR`) is text fixed at build time, not input.
+            if dest_len.is_none()
+                || is_literal_text(src)
+                || sized_for(ctx, dest, src)
+                || length_checked(ctx, src)
+            {
                 return;
             }
             let src_code = ctx.code(src.span);

@@ -4,7 +4,7 @@
 use crate::rules::c::common::{c_name, from_parameter, risky_hole};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Call, Value};
+use secrev_ir::{Call, Part, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -22,7 +22,9 @@ pub(crate) static RULE: Rule = Rule {
                    `mysql_real_query` and `PQexec`/`PQsendQuery`, when the SQL is assembled with \
                    `+`, `QString::arg`, `sprintf` or `strcat` from a piece that is not a number. \
                    Constant SQL with `bindValue`/`addBindValue` or `sqlite3_bind_*` parameters \
-                   is the safe form and is not reported.",
+                   is the safe form and is not reported. A piece pasted where SQL expects a \
+                   name (after `FROM`, `JOIN`, `TABLE`, `INTO`...) cannot be bound and is \
+                   reported at medium severity and low confidence.",
             why: "Text pasted into SQL can close the quoted literal and add its own clauses: a \
                   name like `x' OR '1'='1` reads or deletes every row, and stacked statements \
                   can change the schema.",
@@ -71,6 +73,57 @@ fn sql_argument(call: &Call) -> Option<&Value> {
     }
 }
 
+/// Keywords after which SQL expects a table, column or other name rather than a value.
+const NAME_KEYWORDS: &[&str] = &[
+    "from",
+    "join",
+    "table",
+    "into",
+    "update",
+    "exists",
+    "index",
+    "on",
+    "view",
+    "schema",
+    "by",
+    "select",
+    "database",
+    "trigger",
+    "pragma",
+    "references",
+    "as",
+    ".",
+];
+
+/// Whether `hole` sits where SQL expects a name: right after `FROM`, `JOIN`, `TABLE`, `INTO`,
+/// `UPDATE`..., and not inside a quoted literal.
+fn in_name_position(sql: &Value, hole: &Value) -> bool {
+    let ValueKind::Build { parts, .. } = &sql.resolved().kind else {
+        return false;
+    };
+    let mut before = String::new();
+    for part in parts {
+        match part {
+            Part::Lit(text) => before.push_str(text),
+            Part::Hole(h) if std::ptr::eq(h, hole) || h.span == hole.span => {
+                let quotes = before.matches('\'').count();
+                if quotes % 2 == 1 {
+                    return false;
+                }
+                let last = before
+                    .trim_end()
+                    .rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                return NAME_KEYWORDS.contains(&last.as_str()) || last.ends_with('.');
+            }
+            Part::Hole(_) => before.push('?'),
+        }
+    }
+    false
+}
+
 fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let Some(sql) = sql_argument(call) else {
         return;
@@ -79,6 +132,18 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         return;
     };
     let shown = call.callee.qualname.as_deref().unwrap_or(&call.callee.text);
+    if in_name_position(sql, hole) {
+        // `"SELECT * FROM " + table`: a table or column name, which placeholders cannot carry;
+        // drivers and tools build such SQL from names their caller chose.
+        out.report(
+            call.span,
+            format!("`{shown}` runs SQL with `{}` pasted in as a name: if that name can come from input, it can change the statement.", ctx.code(hole.span)),
+            "Check the name against the schema or an allow-list, and quote it as an identifier (`QSqlDriver::escapeIdentifier`, `sqlite3_mprintf(\"%w\")`).",
+        )
+        .severity(Severity::Medium)
+        .confidence(Confidence::Low);
+        return;
+    }
     let hit = out.report(
         call.span,
         format!("`{shown}` runs SQL built from `{}`: a quote in it changes the statement.", ctx.code(hole.span)),
