@@ -47,3 +47,18 @@ fn is_signed(ty: &str) -> bool {
 fn is_unsigned_size(ty: &str) -> bool {
     UNSIGNED_SIZES.contains(&base_type(ty)) || ty.contains("unsigned")
 }
+
+/// The declaration of `name` in scope at byte `at`: the latest one before it (a name declared
+/// `int` in one block and `size_t` in another is two variables).
+fn declared_at<'f>(
+    function: &'f secrev_ir::Function,
+    name: &str,
+    at: u32,
+) -> Option<&'f secrev_ir::Local> {
+    function
+        .locals
+        .iter()
+        .filter(|l| l.name == name && l.span.start <= at)
+        .max_by_key(|l| l.span.start)
+        .or_else(|| function.local(name))
+}

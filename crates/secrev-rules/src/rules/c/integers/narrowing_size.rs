@@ -97,7 +97,7 @@ fn check(ctx: &Context, assign: &Assign, out: &mut Reporter) {
     if assign.augmented {
         return;
     }
-    let Some(l) = ctx.function.local(&target.path) else {
+    let Some(l) = super::declared_at(ctx.function, &target.path, target.span.start) else {
         return;
     };
     if l.pointers > 0 || l.array_len.is_some() || !NARROW.contains(&l.ty.as_str()) {

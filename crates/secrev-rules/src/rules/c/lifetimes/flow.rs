@@ -266,6 +266,10 @@ pub(crate) fn valid_when(cond: &Value, name: &str) -> Option<bool> {
             (">=", [a, b]) if is_name(a) && b.as_int() == Some(0) => Some(true),
             (">", [a, b]) if is_name(a) && b.as_int().is_some_and(|n| n <= 0) => Some(true),
             ("and", _) if operands.iter().any(|o| valid_when(o, name) == Some(true)) => Some(true),
+            // `x && fd == -1`: when it holds, the handle is invalid.
+            ("and", _) if operands.iter().any(|o| valid_when(o, name) == Some(false)) => {
+                Some(false)
+            }
             ("or", _) if operands.iter().any(|o| valid_when(o, name) == Some(false)) => Some(false),
             _ => None,
         },
