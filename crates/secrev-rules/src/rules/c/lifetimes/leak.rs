@@ -4,11 +4,11 @@
 use super::flow::{
     address_taken, after, aliased, freed_in, passed_to, pointer_path, reaches, valid_when, RELEASES,
 };
-use crate::held::{leak, statements, stmt_value, Holder, Leak};
-use crate::rules::c::common::c_name;
+use crate::held::{leak, statements, stmt_value, At, Holder, Leak};
+use crate::rules::c::common::{c_name, mentions};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{any_in, Function, Stmt, Value, ValueKind};
+use secrev_ir::{any_in, Cfg, EdgeKind, Function, Stmt, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -186,6 +186,8 @@ fn acquired(value: &Value) -> Option<String> {
 
 struct Held<'n> {
     name: &'n str,
+    /// Variables whose value says whether the acquisition happened (see [`correlated`]).
+    correlated: Vec<&'n str>,
 }
 
 impl Holder for Held<'_> {
@@ -198,7 +200,7 @@ impl Holder for Held<'_> {
             return false;
         };
         match stmt {
-            Stmt::Return { .. } if crate::rules::c::common::mentions(value, name) => return true,
+            Stmt::Return { .. } if mentions(value, name) => return true,
             Stmt::Assign { target, .. }
                 if target.path == name || pointer_path(value) == Some(name) =>
             {
@@ -218,8 +220,42 @@ impl Holder for Held<'_> {
     }
 
     fn follows(&mut self, cond: &Value, taken: bool) -> bool {
+        if self.correlated.iter().any(|v| mentions(cond, v)) {
+            return false;
+        }
         valid_when(cond, self.name).is_none_or(|valid| valid == taken)
     }
+}
+
+/// Variables that tell, later in the function, whether the acquisition at `at` happened: those
+/// tested on the way into its block (`if (source->type == PATH) fp = fopen(...)`) and those set
+/// in its block after it (`login = strdup(s); login_alloc = TRUE;`). Cleanup code tests them
+/// again (`if (login_alloc) free(login)`); the search cannot pair the two tests, so it does not
+/// follow branches on them.
+fn correlated<'c>(cfg: &'c Cfg, at: At, name: &str) -> Vec<&'c str> {
+    let mut names = Vec::new();
+    if let Some(block) = cfg.blocks.get(at.block as usize) {
+        for stmt in block.stmts.iter().skip(at.stmt + 1) {
+            if let Stmt::Assign { target, .. } = stmt {
+                if target.path != name {
+                    names.push(target.path.as_str());
+                }
+            }
+        }
+    }
+    for block in &cfg.blocks {
+        for edge in block.succs.iter().filter(|e| e.to == at.block) {
+            if let EdgeKind::Branch { cond, .. } = &edge.kind {
+                any_in(cond, &mut |v| {
+                    if let Some(path) = v.path().filter(|p| *p != name) {
+                        names.push(path);
+                    }
+                    false
+                });
+            }
+        }
+    }
+    names
 }
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
@@ -238,7 +274,10 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let Some(source) = acquired(value) else {
             continue;
         };
-        let mut holder = Held { name };
+        let mut holder = Held {
+            name,
+            correlated: correlated(cfg, at, name),
+        };
         if target.weak
             || aliased(cfg, name, value.span)
             || !reaches(cfg, after(at), &mut |s| holder.gives_back(s))
