@@ -228,18 +228,46 @@ impl Holder for Held<'_> {
 }
 
 /// Variables that tell, later in the function, whether the acquisition at `at` happened: those
-/// tested on the way into its block (`if (source->type == PATH) fp = fopen(...)`) and those set
-/// in its block after it (`login = strdup(s); login_alloc = TRUE;`). Cleanup code tests them
+/// tested on the way into its block (`if (source->type == PATH) fp = fopen(...)`) and flags set
+/// to constants once it succeeded (`login = strdup(s); ... login_alloc = TRUE;`). Cleanup code tests them
 /// again (`if (login_alloc) free(login)`); the search cannot pair the two tests, so it does not
 /// follow branches on them.
 fn correlated<'c>(cfg: &'c Cfg, at: At, name: &str) -> Vec<&'c str> {
     let mut names = Vec::new();
-    if let Some(block) = cfg.blocks.get(at.block as usize) {
-        for stmt in block.stmts.iter().skip(at.stmt + 1) {
-            if let Stmt::Assign { target, .. } = stmt {
-                if target.path != name {
+    let mut assigned = |stmts: &'c [Stmt]| {
+        for stmt in stmts {
+            // Flags are set to constants (`1`, `TRUE`), not to other acquisitions.
+            if let Stmt::Assign { target, value, .. } = stmt {
+                let flag = value.is_constant()
+                    || value
+                        .path()
+                        .is_some_and(|p| p.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+                if flag && target.path != name {
                     names.push(target.path.as_str());
                 }
+            }
+        }
+    };
+    if let Some(block) = cfg.blocks.get(at.block as usize) {
+        assigned(block.stmts.get(at.stmt + 1..).unwrap_or(&[]));
+        // ... and in the straight-line code that runs once it is known to have succeeded.
+        for edge in &block.succs {
+            let EdgeKind::Branch { cond, taken } = &edge.kind else {
+                continue;
+            };
+            if valid_when(cond, name) != Some(*taken) {
+                continue;
+            }
+            let mut next = cfg.blocks.get(edge.to as usize);
+            for _ in 0..8 {
+                let Some(b) = next else { break };
+                assigned(&b.stmts);
+                next = match b.succs.as_slice() {
+                    [only] if matches!(only.kind, EdgeKind::Normal) => {
+                        cfg.blocks.get(only.to as usize)
+                    }
+                    _ => None,
+                };
             }
         }
     }
