@@ -112,8 +112,8 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         };
         let Some((checked, check_name, _)) = checks
             .iter()
-            .filter(|(c, _, p)| *p == path && c.span.end <= call.span.start)
-            .last()
+            .rev()
+            .find(|(c, _, p)| *p == path && c.span.end <= call.span.start)
         else {
             continue;
         };
