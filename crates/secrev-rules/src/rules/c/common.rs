@@ -14,12 +14,20 @@ pub(crate) fn c_name(call: &Call) -> &str {
     q.strip_prefix("std::").unwrap_or(q)
 }
 
-/// The declared variable a value names (`buf`, not `s.buf`).
+/// The declared variable a value names (`buf`, not `s.buf`): the latest declaration before
+/// the use, so that `uchar data[13]` in one block and `uchar data[4]` in a later one are told
+/// apart.
 pub(crate) fn local<'c>(ctx: &Context<'c>, value: &Value) -> Option<&'c Local> {
     match &value.kind {
         ValueKind::Ref {
             path, base: None, ..
-        } if !path.contains('.') => ctx.function.local(path),
+        } if !path.contains('.') => ctx
+            .function
+            .locals
+            .iter()
+            .rev()
+            .find(|l| l.name == path.as_str() && l.span.start <= value.span.start)
+            .or_else(|| ctx.function.local(path)),
         _ => None,
     }
 }
@@ -222,37 +230,152 @@ const NUMERIC_TYPES: &[&str] = &[
     "qulonglong",
 ];
 
-/// Whether a piece of built text is a number (a numeric literal, a `%d`, `QString::number`, a
-/// variable declared with a numeric type).
+/// Single characters: one character cannot close a quote and add a clause or a command.
+const CHAR_TYPES: &[&str] = &[
+    "char",
+    "QChar",
+    "wchar_t",
+    "char16_t",
+    "char32_t",
+    "QLatin1Char",
+];
+
+/// Whether a piece of built text is a number or a single character (a numeric literal, a
+/// `%d`, `QString::number`, a variable declared with a numeric or character type).
 pub(crate) fn is_numeric(ctx: &Context, value: &Value) -> bool {
-    match &value.resolved().kind {
-        ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Bool(_) => true,
-        ValueKind::Operation { op: "number", .. } => true,
-        ValueKind::Ref { .. } => local(ctx, value).is_some_and(|l| {
+    // The declared type settles it even when the variable holds a call's result
+    // (`const int oid = PQftable(res, i)`).
+    let declared = |v: &Value| {
+        local(ctx, v).is_some_and(|l| {
             l.pointers == 0
                 && l.array_len.is_none()
                 && l.ty
                     .split_whitespace()
                     .last()
-                    .is_some_and(|t| NUMERIC_TYPES.contains(&t))
-        }),
+                    .is_some_and(|t| NUMERIC_TYPES.contains(&t) || CHAR_TYPES.contains(&t))
+        })
+    };
+    if declared(value) {
+        return true;
+    }
+    match &value.resolved().kind {
+        ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Bool(_) => true,
+        ValueKind::Operation { op: "number", .. } => true,
+        // `QLatin1Char('"')`, `QChar(' ')`.
+        ValueKind::Call(call) => {
+            CHAR_TYPES.contains(&call.callee.text.as_str())
+                && call.args.iter().all(Value::is_constant)
+        }
+        ValueKind::Ref { .. } => declared(value.resolved()),
         _ => false,
     }
+}
+
+/// Whether a local variable only ever holds text written in the code: every assignment to it
+/// and every argument of every method called on it (`s += "..."`, `s.prepend("where ")`,
+/// `s.chop(5)`) is constant. Such text is a fixed clause chosen by branches, not data.
+pub(crate) fn holds_only_constants(ctx: &Context, value: &Value) -> bool {
+    let Some(var) = local(ctx, value) else {
+        return false;
+    };
+    if var.param || var.is_static || var.pointers > 0 {
+        return false;
+    }
+    let name = var.name.as_str();
+    let constant = |v: &Value| {
+        !secrev_ir::any_in(v, &mut |piece| match &piece.kind {
+            ValueKind::Ref { path, .. } => path != name && !piece.is_constant(),
+            ValueKind::Call(call) => {
+                call.callee.receiver.as_deref().and_then(Value::path) != Some(name)
+            }
+            _ => false,
+        })
+    };
+    let mut written = false;
+    for op in &ctx.function.ops {
+        match op {
+            secrev_ir::Op::Assign(assign) if assign.targets.iter().any(|t| t.path == name) => {
+                written = true;
+                if !constant(&assign.value) {
+                    return false;
+                }
+            }
+            secrev_ir::Op::Call(call)
+                if call.callee.receiver.as_deref().and_then(Value::path) == Some(name) =>
+            {
+                written = true;
+                if !call
+                    .args
+                    .iter()
+                    .all(|a| a.is_constant() || is_numeric(ctx, a))
+                {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    written
 }
 
 /// The first piece of a string built at run time that is neither constant nor a number: what
 /// makes it injectable. `None` for constant text and for values that are not built strings.
 pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Value> {
-    match &value.resolved().kind {
-        ValueKind::Build { parts, .. } => parts.iter().find_map(|part| match part {
-            Part::Hole(hole)
-                if !hole.is_constant() && !is_numeric(ctx, hole) && !is_escaped(hole) =>
-            {
-                Some(risky_hole(ctx, hole).unwrap_or(hole))
+    risky_holes(ctx, value).into_iter().next()
+}
+
+/// Every such piece, in order (for a piece itself built from pieces, its innermost risky ones).
+pub(crate) fn risky_holes<'v>(ctx: &Context, value: &'v Value) -> Vec<&'v Value> {
+    let mut out = Vec::new();
+    collect_holes(ctx, value, &mut out, 0);
+    out
+}
+
+fn collect_holes<'v>(ctx: &Context, value: &'v Value, out: &mut Vec<&'v Value>, depth: u32) {
+    if depth > 32 {
+        return;
+    }
+    let ValueKind::Build { parts, .. } = &value.resolved().kind else {
+        return;
+    };
+    let holes = parts.iter().filter_map(|part| match part {
+        Part::Hole(hole) => Some(hole),
+        Part::Lit(_) => None,
+    });
+    collect_pieces(ctx, holes, out, depth);
+}
+
+fn collect_pieces<'v>(
+    ctx: &Context,
+    pieces: impl Iterator<Item = &'v Value>,
+    out: &mut Vec<&'v Value>,
+    depth: u32,
+) {
+    for hole in pieces {
+        if hole.is_constant()
+            || is_numeric(ctx, hole)
+            || is_escaped(hole)
+            || holds_only_constants(ctx, hole)
+        {
+            continue;
+        }
+        match &hole.resolved().kind {
+            // `QLatin1String(" -p %1").arg(shellQuote(p))`: text built from safe pieces is safe.
+            ValueKind::Build { .. } => collect_holes(ctx, hole, out, depth + 1),
+            // `QLatin1Char(' ') + shellQuote(path)`: a sum the front-end did not read as text.
+            ValueKind::Operation { op: "+", operands } => {
+                collect_pieces(ctx, operands.iter(), out, depth + 1);
             }
-            _ => None,
-        }),
-        _ => None,
+            // `filters.join(" OR ")` on a list that only ever holds constant clauses.
+            ValueKind::Call(call)
+                if call
+                    .callee
+                    .receiver
+                    .as_deref()
+                    .is_some_and(|r| holds_only_constants(ctx, r))
+                    && call.args.iter().all(Value::is_constant) => {}
+            _ => out.push(hole),
+        }
     }
 }
 
@@ -261,10 +384,12 @@ pub(crate) fn risky_hole<'v>(ctx: &Context, value: &'v Value) -> Option<&'v Valu
 pub(crate) fn is_literal_text(value: &Value) -> bool {
     match &value.resolved().kind {
         ValueKind::Str(_) => true,
-        // A macro on its own (`PNG_STRING_NEWLINE`): upper case, defined in a header.
+        // A macro on its own (`PNG_STRING_NEWLINE`): upper case, defined in a header; or one
+        // of the C library's text macros.
         ValueKind::Ref { .. } => value.qualname().is_some_and(|q| {
             q.starts_with(|c: char| c.is_ascii_uppercase())
                 && !q.chars().any(|c| c.is_ascii_lowercase())
+                || LIBC_TEXT_MACROS.contains(&q)
         }),
         ValueKind::Build {
             kind: BuildKind::Concat,
@@ -272,14 +397,25 @@ pub(crate) fn is_literal_text(value: &Value) -> bool {
         } => parts.iter().all(|part| match part {
             Part::Lit(_) => true,
             // Macro names start upper-case (`PRId64`, `CURL_FORMAT_CURL_OFF_T`); locals have
-            // no qualified name.
-            Part::Hole(hole) => hole
-                .qualname()
-                .is_some_and(|q| q.starts_with(|c: char| c.is_ascii_uppercase())),
+            // no qualified name. A macro defined inside a function is a path, not a qualname.
+            Part::Hole(hole) => {
+                hole.is_constant()
+                    || hole.qualname().or_else(|| hole.path()).is_some_and(|q| {
+                        q.starts_with(|c: char| c.is_ascii_uppercase())
+                            && !q.chars().any(|c| c.is_ascii_lowercase())
+                    })
+                    || hole
+                        .qualname()
+                        .is_some_and(|q| q.starts_with(|c: char| c.is_ascii_uppercase()))
+            }
         }),
         _ => false,
     }
 }
+
+/// Text macros of the C library whose names are not all upper case (`<stdio.h>`'s temporary
+/// directory): constants fixed when the library was built.
+const LIBC_TEXT_MACROS: &[&str] = &["P_tmpdir"];
 
 /// Whether a value went through an escaping or quoting function (`escapeIdentifier(t)`,
 /// `g_shell_quote(s)`, `KShell::quoteArg(s)`, `sqlite3_mprintf("%q", s)`), directly or through

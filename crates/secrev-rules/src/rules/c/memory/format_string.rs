@@ -94,6 +94,7 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         || is_literal_text(format)
         || is_va_list
         || forwards_own_format(ctx.function, format)
+        || is_split_literal(ctx, format)
     {
         return;
     }
@@ -108,8 +109,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     }
 }
 
-/// Whether `format` is a parameter of a variadic function (one taking `...` or a `va_list`):
-/// a logging wrapper handing its own format on.
+/// Whether `format` is a parameter of a variadic function (one taking `...` or a `va_list`),
+/// or a parameter named as a format (`fmt`, `format`): a wrapper handing its own format on,
+/// whose callers choose the format (K&R variadics such as zlib's `gzprintf(file, format, a1,
+/// ... a20)` have neither `...` nor a `va_list`).
 fn forwards_own_format(function: &Function, format: &Value) -> bool {
     let Some(path) = format.path() else {
         return false;
@@ -117,5 +120,18 @@ fn forwards_own_format(function: &Function, format: &Value) -> bool {
     let is_param = function.params.iter().any(|p| p.name == path);
     let variadic = function.params.iter().any(|p| p.name == "...")
         || function.locals.iter().any(|l| l.param && l.ty == "va_list");
-    is_param && variadic
+    let lower = path.to_ascii_lowercase();
+    let named_format = lower.contains("fmt") || lower.contains("format");
+    is_param && (variadic || named_format)
+}
+
+/// Whether the format is a string literal split by preprocessor lines (`"try " #ifdef
+/// USE_MANUAL "or --manual" #endif`), which the grammar cannot read as one literal.
+fn is_split_literal(ctx: &Context, format: &Value) -> bool {
+    let code = ctx.text(format.span);
+    code.trim_start().starts_with('"')
+        && code
+            .lines()
+            .skip(1)
+            .any(|l| l.trim_start().starts_with('#'))
 }

@@ -18,16 +18,18 @@ pub(crate) static RULE: Rule = Rule {
         confidence: Confidence::Medium,
         docs: RuleDocs {
             what: "Finds reads and writes of a local fixed-size array at an index that comes from \
-                   outside the function — a parameter, a field of a parameter (`hdr->type`), or \
-                   the result of `atoi`/`strtol`/`ntohs`/`ntohl` — when the function never \
-                   compares that index with anything, and constant indexes past the end of the \
-                   array. Indexes masked with `&` or reduced with `%`, loop counters and indexes \
-                   the function checks are not reported.",
+                   outside the function — a field of a parameter (`hdr->type`, reported at low \
+                   confidence: it may be the object's own state) or the result of `atoi`/\
+                   `strtol`/`ntohs`/`ntohl` — when the function never compares that index with \
+                   anything, and constant indexes past the end of the array. Indexes masked \
+                   with `&` or reduced with `%`, loop counters, indexes the function checks, \
+                   and plain parameters (the function's contract with its callers) are not \
+                   reported.",
             why: "An index from a caller or a packet can be negative or larger than the array: \
                   the access then reads or writes neighbouring memory (stack variables, return \
                   addresses), which leaks data or corrupts control flow.",
-            example: "int handler_for(int type) {\n    static const int table[8] = {0};\n    return table[type];\n}",
-            fix: "int handler_for(int type) {\n    static const int table[8] = {0};\n    if (type < 0 || type >= 8)\n        return -1;\n    return table[type];\n}",
+            example: "int handler_for(const char *field) {\n    static const int table[8] = {0};\n    int type = atoi(field);\n    return table[type];\n}",
+            fix: "int handler_for(const char *field) {\n    static const int table[8] = {0};\n    int type = atoi(field);\n    if (type < 0 || type >= 8)\n        return -1;\n    return table[type];\n}",
             references: &[
                 "https://cwe.mitre.org/data/definitions/129.html",
                 "https://wiki.sei.cmu.edu/confluence/display/c/ARR30-C.+Do+not+form+or+use+out-of-bounds+pointers+or+array+subscripts",
@@ -76,6 +78,12 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let Some(origin) = external(ctx, index) else {
             return;
         };
+        // A plain parameter is the function's contract (`column(int i)` on a 4x4 matrix,
+        // `pass` of an interlaced image): its callers keep it in range, and checking it is
+        // theirs to do.
+        if origin == "a parameter" {
+            return;
+        }
         let Some(path) = index.path() else {
             return;
         };
@@ -87,9 +95,9 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             format!("`{}` indexes `{array_name}` ({len} elements) with `{path}`, {origin}, and nothing here checks it against the array's size.", ctx.code(value.span)),
             format!("Check `{path}` before the access: `if ({path} < 0 || {path} >= {len}) return ...;` (or use an unsigned type and `>=` only)."),
         );
-        // A plain parameter is often checked by every caller; a packet field or parsed
-        // number rarely is.
-        if origin == "a parameter" {
+        // A field of a parameter is as often the object's own state (`png_ptr->pass`) as a
+        // packet's field; a parsed number is input.
+        if origin == "a field of a parameter" {
             hit.severity(Severity::Medium).confidence(Confidence::Low);
         }
     };

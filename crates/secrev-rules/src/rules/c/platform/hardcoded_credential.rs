@@ -22,8 +22,9 @@ pub(crate) static RULE: Rule = Rule {
                    `QSqlDatabase::setPassword`, `QNetworkProxy::setPassword`, \
                    `QUrl::setPassword`, `QAuthenticator::setPassword`, `mysql_real_connect` and \
                    libcurl's `CURLOPT_PASSWORD`/`CURLOPT_USERPWD`/`CURLOPT_PROXYPASSWORD`. Empty \
-                   strings, placeholders, masks and field labels are not reported, nor is test \
-                   code.",
+                   strings, placeholders (a password that is just the word `secret` or \
+                   `password`, as in documentation examples), masks and field labels are not \
+                   reported, nor is test code.",
             why: "A credential in the source is in every copy of the code and binary, cannot be \
                   rotated without a release, and is shared by every installation.",
             example: "db.setPassword(\"Sup3rS3cret!\");",
@@ -101,6 +102,9 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
     };
     // `user:password` for CURLOPT_USERPWD: judge the password part.
     let secret = text.split_once(':').map_or(text, |(_, p)| p);
+    if names_the_concept(secret) {
+        return;
+    }
     let Some(strength) = credential_value("", secret) else {
         return;
     };
@@ -113,4 +117,14 @@ fn check_call(ctx: &Context, call: &Call, out: &mut Reporter) {
         "Read the password from the environment, a configuration file with restricted permissions, or a secret store.",
     );
     grade(ctx, hit, strength);
+}
+
+/// Whether a password is just the word for one (`"secret"`, `"password"`, `"login:secret"`):
+/// the stand-in that examples and documentation use where the reader puts their own.
+fn names_the_concept(secret: &str) -> bool {
+    let word = secret.trim().trim_start_matches("my").to_ascii_lowercase();
+    matches!(
+        word.as_str(),
+        "password" | "passwd" | "pass" | "pwd" | "secret" | "passphrase" | "pw"
+    )
 }

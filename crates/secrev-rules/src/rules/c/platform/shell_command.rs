@@ -1,10 +1,10 @@
 //! C501 `shell-command-injection`: `system`, `popen`, `exec*` of a shell with `-c`, and
 //! `QProcess` running a shell, on a command that is not constant.
 
-use crate::rules::c::common::{c_name, from_parameter, is_numeric, list_items, risky_hole};
+use crate::rules::c::common::{c_name, from_parameter, is_numeric, list_items, risky_holes};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Call, Value};
+use secrev_ir::{Call, Part, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -20,9 +20,11 @@ pub(crate) static RULE: Rule = Rule {
                    (and `std::system`, `_popen`), `execl`/`execlp`/`execle` of a shell with \
                    `-c`, and `QProcess::start`/`startDetached`/`execute` of `sh`/`bash`/`cmd` \
                    with `-c` or `/c`, where the command is built at run time (`sprintf` into a \
-                   buffer, `+`, `QString::arg`) from something other than numbers, or is \
-                   handed in by the caller. Constant commands and commands whose only variable \
-                   parts are numbers are not reported.",
+                   buffer, `+`, `QString::arg`) from something other than numbers. Constant \
+                   commands, commands whose only variable parts are numbers, and commands a \
+                   wrapper is handed whole by its caller (`run(cmd)`, or a program from the \
+                   caller completed with fixed options) are not reported: checking those is \
+                   the caller's job.",
             why: "The shell interprets quotes, `;`, `|`, `$(...)` and backticks in the command: a \
                   file name or host name containing them runs arbitrary commands with the \
                   program's privileges.",
@@ -74,29 +76,53 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     }
     let shown = call.callee.qualname.as_deref().unwrap_or(&call.callee.text);
     let fix = "Run the program directly with its arguments as a list (`execvp`, `posix_spawnp`, `QProcess::start(program, {args...})`), without a shell; if a shell is unavoidable, pass the data as positional parameters (`sh -c 'tar -xf \"$1\"' sh \"$file\"`).";
-    if let Some(hole) = risky_hole(ctx, command) {
-        let hit = out.report(
-            call.span,
-            format!("`{shown}` runs a shell command built from `{}`: quotes, `;` or `$(...)` in it run other commands.", ctx.code(hole.span)),
-            fix,
-        );
-        if from_parameter(ctx, hole).is_some() {
-            hit.confidence(Confidence::High);
-        }
+    // A command handed in whole (`run(const char *cmd) { return system(cmd); }`), or a
+    // program handed in and completed with fixed options (`launcher + " " + url`), is the
+    // caller's to check: the wrapper's job is to run commands. Only data pasted after the
+    // program is this function's doing.
+    let program = program_hole(ctx, command).filter(|p| from_parameter(ctx, p).is_some());
+    let Some(hole) = risky_holes(ctx, command).into_iter().find(|h| {
+        program.is_none_or(|p| !(p.span.start <= h.span.start && h.span.end <= p.span.end))
+    }) else {
         return;
-    }
-    if command.is_dynamic_string() {
-        return;
-    }
-    // A command the code does not build here: from the caller, or from elsewhere.
+    };
     let hit = out.report(
         call.span,
-        format!("`{shown}` runs `{}` through a shell; the command is not constant here, so whoever supplies it controls the command line.", ctx.code(command.span)),
+        format!("`{shown}` runs a shell command built from `{}`: quotes, `;` or `$(...)` in it run other commands.", ctx.code(hole.span)),
         fix,
     );
-    if from_parameter(ctx, command).is_none() {
-        hit.severity(Severity::Medium).confidence(Confidence::Low);
+    if from_parameter(ctx, hole).is_some() {
+        hit.confidence(Confidence::High);
     }
+}
+
+/// The piece of a built command that names the program: the first piece, when nothing comes
+/// before it but blanks or a quote (followed into `command + " &"` where `command = launcher +
+/// " " + url`: the program is `launcher`).
+fn program_hole<'v>(ctx: &Context, command: &'v Value) -> Option<&'v Value> {
+    let opening = |text: &str| {
+        text.chars()
+            .all(|c| c.is_whitespace() || c == '"' || c == '\'')
+    };
+    let mut program = None;
+    let mut current = command;
+    for _ in 0..32 {
+        let ValueKind::Build { parts, .. } = &current.resolved().kind else {
+            break;
+        };
+        let first = parts.iter().find_map(|part| match part {
+            Part::Lit(text) if opening(text) => None,
+            Part::Hole(hole) if is_numeric(ctx, hole) => None,
+            Part::Lit(_) => Some(None),
+            Part::Hole(hole) => Some(Some(hole)),
+        });
+        let Some(Some(first)) = first else {
+            break;
+        };
+        program = Some(first);
+        current = first;
+    }
+    program
 }
 
 /// `execl("/bin/sh", "sh", "-c", cmd, NULL)`: the argument after `-c` when the program is a

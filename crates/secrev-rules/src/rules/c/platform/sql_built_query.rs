@@ -23,8 +23,13 @@ pub(crate) static RULE: Rule = Rule {
                    `+`, `QString::arg`, `sprintf` or `strcat` from a piece that is not a number. \
                    Constant SQL with `bindValue`/`addBindValue` or `sqlite3_bind_*` parameters \
                    is the safe form and is not reported. A piece pasted where SQL expects a \
-                   name (after `FROM`, `JOIN`, `TABLE`, `INTO`...) cannot be bound and is \
-                   reported at medium severity and low confidence.",
+                   name (after `FROM`, `JOIN`, `TABLE`, `INTO`...) cannot be bound: it is \
+                   reported at medium severity and low confidence when the caller hands it in, \
+                   and not at all when the function computes it. Values that do not come \
+                   from the caller (the object's state, a row read back from the catalogue) \
+                   are reported at medium severity and low confidence. Pieces that are numbers, \
+                   single characters, escaped, or variables that only ever hold constant \
+                   clauses (`filter += \"AND x = 0\"` on some branches) are not data.",
             why: "Text pasted into SQL can close the quoted literal and add its own clauses: a \
                   name like `x' OR '1'='1` reads or deletes every row, and stacked statements \
                   can change the schema.",
@@ -134,7 +139,11 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     let shown = call.callee.qualname.as_deref().unwrap_or(&call.callee.text);
     if in_name_position(sql, hole) {
         // `"SELECT * FROM " + table`: a table or column name, which placeholders cannot carry;
-        // drivers and tools build such SQL from names their caller chose.
+        // drivers and tools build such SQL from names their caller chose. A name the function
+        // computes itself (from its own state, a catalogue query, a fixed list) is not input.
+        if from_parameter(ctx, hole).is_none() {
+            return;
+        }
         out.report(
             call.span,
             format!("`{shown}` runs SQL with `{}` pasted in as a name: if that name can come from input, it can change the statement.", ctx.code(hole.span)),
@@ -151,5 +160,9 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     );
     if from_parameter(ctx, hole).is_some() {
         hit.confidence(Confidence::High);
+    } else {
+        // Not from the caller: the function's own state, a catalogue row, a helper's result.
+        // In drivers and tools these are the program's names more often than input.
+        hit.severity(Severity::Medium).confidence(Confidence::Low);
     }
 }

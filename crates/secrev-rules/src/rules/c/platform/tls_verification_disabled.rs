@@ -4,7 +4,7 @@
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Call, Op, Unit, Value};
+use secrev_ir::{any_in, Block, Call, EdgeKind, Function, Op, Stmt, Unit, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -22,7 +22,10 @@ pub(crate) static RULE: Rule = Rule {
                    `SSL_CTX_set_verify`/`SSL_set_verify` with `SSL_VERIFY_NONE` (unless the file \
                    sets up a server context, where not asking for client certificates is \
                    normal), and `curl_easy_setopt` turning off `CURLOPT_SSL_VERIFYPEER` or \
-                   `CURLOPT_SSL_VERIFYHOST`.",
+                   `CURLOPT_SSL_VERIFYHOST`. A bypass that runs only when a flag is set (`if \
+                   (ignoreAllErrors) ...`: a setting or option the user chose) or that is \
+                   compiled only under a build flag naming it (`#ifdef SKIP_PEER_VERIFICATION`) \
+                   is that choice forwarded, and is not reported.",
             why: "Without verification any certificate is accepted, so anyone on the network \
                   path can impersonate the server and read or change the traffic, credentials \
                   included.",
@@ -56,6 +59,9 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     // A method of the same name forwarding the caller's choice (Qt's own `ignoreSslErrors()`
     // handing it to the connection) decides nothing itself.
     if !method.is_empty() && ctx.function.name == method {
+        return;
+    }
+    if guarded_by_flag(ctx.function, call) || compiled_on_request(ctx, call) {
         return;
     }
     if method == "setPeerVerifyMode" && call.args.first().is_some_and(|m| names(m, "VerifyNone")) {
@@ -109,4 +115,85 @@ fn sets_up_server(unit: &Unit) -> bool {
             Op::Call(call) => call.qualname().ends_with("_server_method"),
             _ => false,
         })
+}
+
+/// Whether the call runs only when a flag is set (`if (ignoreAllSslErrors)
+/// socket->ignoreSslErrors();`, `if (opts.insecure) ...`): the bypass forwards a choice made
+/// elsewhere (a setting, a command-line option, a signal handler's answer), where it belongs
+/// to be reviewed.
+fn guarded_by_flag(function: &Function, call: &Call) -> bool {
+    let holds_call = |block: &Block| {
+        block.stmts.iter().any(|stmt| match stmt {
+            Stmt::Assign { value, .. } | Stmt::Eval(value) => any_in(
+                value,
+                &mut |v| matches!(&v.kind, ValueKind::Call(c) if c.span == call.span),
+            ),
+            Stmt::Return { value, .. } => value.as_deref().is_some_and(|value| {
+                any_in(
+                    value,
+                    &mut |v| matches!(&v.kind, ValueKind::Call(c) if c.span == call.span),
+                )
+            }),
+        })
+    };
+    let Some(at) = function.cfg.blocks.iter().position(holds_call) else {
+        return false;
+    };
+    let mut entries = function
+        .cfg
+        .blocks
+        .iter()
+        .flat_map(|b| &b.succs)
+        .filter(|e| e.to as usize == at)
+        .peekable();
+    entries.peek().is_some()
+        && entries.all(|e| {
+            matches!(&e.kind, EdgeKind::Branch { cond, taken: true }
+                if matches!(cond.kind, ValueKind::Ref { .. }))
+        })
+}
+
+/// Whether the call sits inside `#ifdef`/`#if` on a build flag that asks for the bypass by
+/// name (`#ifdef SKIP_PEER_VERIFICATION`, `#if ALLOW_INSECURE_TLS`): the builder opts in.
+fn compiled_on_request(ctx: &Context, call: &Call) -> bool {
+    let before = ctx.source.get(..call.span.start as usize).unwrap_or("");
+    let mut depth = 0u32;
+    // In the `#else` part of a conditional, its `#if` flag is off.
+    let mut in_else = false;
+    for line in before.lines().rev() {
+        let line = line.trim_start();
+        let Some(directive) = line.strip_prefix('#') else {
+            continue;
+        };
+        let directive = directive.trim_start();
+        if directive.starts_with("endif") {
+            depth += 1;
+        } else if depth == 0 && (directive.starts_with("else") || directive.starts_with("elif")) {
+            in_else = true;
+        } else if directive.starts_with("if") {
+            if depth > 0 {
+                depth -= 1;
+                continue;
+            }
+            if std::mem::take(&mut in_else) {
+                continue;
+            }
+            let upper = directive.to_ascii_uppercase();
+            if [
+                "SKIP",
+                "INSECURE",
+                "NO_VERIFY",
+                "NOVERIFY",
+                "DISABLE",
+                "UNSAFE",
+            ]
+            .iter()
+            .any(|w| upper.contains(w))
+                && !directive.starts_with("ifndef")
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
