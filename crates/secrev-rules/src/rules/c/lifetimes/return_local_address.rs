@@ -4,7 +4,7 @@
 use super::flow::pointer_path;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Function, FunctionKind, Local, Stmt, Value, ValueKind};
+use secrev_ir::{Function, FunctionKind, Language, Local, Stmt, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -53,14 +53,37 @@ fn local_address<'f>(function: &'f Function, value: &Value) -> Option<&'f Local>
     let fits = if array {
         local.array_len.is_some() && local.pointers == 0 && !local.param
     } else {
-        // `&param` of a reference parameter is the caller's object; of a pointer, the copy.
-        !local.param || !is_reference(local)
+        // `&param` is the caller's object when the parameter is a reference, and typedefs
+        // (`const_reference`) hide that: only plain scalars and pointers are copies for sure.
+        !local.param || local.pointers > 0 || SCALARS.contains(&local.ty.as_str())
     };
     (automatic && fits).then_some(local)
 }
 
-fn is_reference(local: &Local) -> bool {
-    local.ty.ends_with('&')
+/// Parameter types that are certainly passed by value.
+const SCALARS: &[&str] = &[
+    "int",
+    "unsigned",
+    "unsigned int",
+    "long",
+    "unsigned long",
+    "short",
+    "char",
+    "double",
+    "float",
+    "size_t",
+    "ssize_t",
+    "bool",
+];
+
+/// Whether the function returns a pointer: in C++, `return buf;` from a function returning
+/// `std::string` or `QByteArray` copies the array into the result.
+fn returns_pointer(ctx: &Context, function: &Function) -> bool {
+    let header = ctx.text(secrev_core::ByteSpan {
+        start: function.span.start,
+        end: function.name_span.start.max(function.span.start),
+    });
+    header.contains('*')
 }
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
@@ -74,6 +97,10 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         else {
             continue;
         };
+        let array = !matches!(&value.kind, ValueKind::Operation { op: "addr", .. });
+        if array && ctx.unit.language == Language::Cpp && !returns_pointer(ctx, function) {
+            continue;
+        }
         if let Some(local) = local_address(function, value) {
             out.report(
                 value.span,
