@@ -272,7 +272,9 @@ fn a_commit_reports_only_the_defect_it_adds_and_all_reports_both() {
 #[test]
 fn a_c_commit_reports_only_the_defect_it_adds() {
     let old = "#include <string.h>\n\nvoid set_name(const char *name)\n{\n    char buf[16];\n    strcpy(buf, name);\n}\n";
-    let new = format!("{old}\nint run(const char *cmd)\n{{\n    return system(cmd);\n}}\n");
+    let new = format!(
+        "{old}\nint archive(const char *dir)\n{{\n    char cmd[256];\n    snprintf(cmd, sizeof cmd, \"tar -czf backup.tgz %s\", dir);\n    return system(cmd);\n}}\n"
+    );
     let repo = Repo::new();
     repo.write("native/names.c", old);
     repo.commit("names");
@@ -281,13 +283,13 @@ fn a_c_commit_reports_only_the_defect_it_adds() {
 
     assert_eq!(
         repo.review(&["HEAD"]),
-        expect(vec![at("native/names.c", 11, "C501")])
+        expect(vec![at("native/names.c", 13, "C501")])
     );
     assert_eq!(
         repo.review(&["HEAD", "--all"]),
         expect(vec![
             at("native/names.c", 6, "C101"),
-            at("native/names.c", 11, "C501"),
+            at("native/names.c", 13, "C501"),
         ])
     );
 }

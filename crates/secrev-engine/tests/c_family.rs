@@ -13,7 +13,7 @@ fn c_and_cpp_files_are_scanned_with_their_own_rules() {
         ("native/store.h", "class Store { public: void run(const char *cmd); };\n"),
         (
             "native/store.cpp",
-            "#include \"store.h\"\nvoid Store::run(const char *cmd) {\n    char buf[16];\n    strcpy(buf, cmd);\n    system(cmd);\n}\n",
+            "#include \"store.h\"\nvoid Store::run(const char *cmd) {\n    char buf[16];\n    strcpy(buf, cmd);\n    std::string line = std::string(\"echo \") + cmd;\n    system(line.c_str());\n}\n",
         ),
         // Code the grammar cannot read around a defect it can.
         (

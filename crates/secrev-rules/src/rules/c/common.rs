@@ -123,26 +123,53 @@ pub(crate) fn is_sizeof_of(size: &Value, dest: &Value) -> bool {
 }
 
 /// The parameter of the enclosing function a value is, or is built from, if any: such data
-/// comes from the caller, and the finding is worth the rule's full severity.
+/// comes from the caller, and the finding is worth the rule's full severity. A local counts
+/// when any assignment to it in the function is built from a parameter (`QString table =
+/// tablename; if (quoted) table = strip(table); else table = table.toUpper();`).
 pub(crate) fn from_parameter<'v>(ctx: &Context, value: &'v Value) -> Option<&'v str> {
+    parameter_in(ctx, value, 0)
+}
+
+fn parameter_in<'v>(ctx: &Context, value: &'v Value, depth: u32) -> Option<&'v str> {
+    if depth > 4 {
+        return None;
+    }
     let mut found = None;
     secrev_ir::any_in(value.resolved(), &mut |v| {
-        if let ValueKind::Ref { path, .. } = &v.kind {
-            let root = path.split('.').next().unwrap_or(path);
-            if ctx.function.params.iter().any(|p| p.name == root) {
-                found = Some(path.as_str());
-                return true;
-            }
+        let ValueKind::Ref { path, bound, .. } = &v.kind else {
+            return false;
+        };
+        let root = path.split('.').next().unwrap_or(path);
+        if ctx.function.params.iter().any(|p| p.name == root) {
+            found = Some(path.as_str());
+            return true;
         }
-        if let ValueKind::Ref { bound: Some(b), .. } = &v.kind {
-            if let Some(inner) = from_parameter(ctx, b) {
-                found = Some(inner);
-                return true;
-            }
+        if let Some(inner) = bound
+            .as_deref()
+            .and_then(|b| parameter_in(ctx, b, depth + 1))
+        {
+            found = Some(inner);
+            return true;
+        }
+        // Two levels of assignments: enough for a copy then an adjustment, and bounded on
+        // long functions (only findings ask).
+        if depth < 2 && assigned_from_parameter(ctx, path, depth) {
+            found = Some(path.as_str());
+            return true;
         }
         false
     });
     found
+}
+
+fn assigned_from_parameter(ctx: &Context, path: &str, depth: u32) -> bool {
+    ctx.function.ops.iter().any(|op| match op {
+        secrev_ir::Op::Assign(assign) => {
+            assign.targets.iter().any(|t| t.path == path)
+                && parameter_in(ctx, &assign.value, depth + 1).is_some()
+        }
+        _ => false,
+    })
 }
 
 /// Whether the function compares `name` with anything (a bounds or length check somewhere in
@@ -278,7 +305,9 @@ pub(crate) fn holds_only_constants(ctx: &Context, value: &Value) -> bool {
     let Some(var) = local(ctx, value) else {
         return false;
     };
-    if var.param || var.is_static || var.pointers > 0 {
+    // A pointer to non-const text can be written through by any call it is handed to; a
+    // function's own `static` is assigned only here.
+    if var.param || var.pointers > 0 && !var.is_const {
         return false;
     }
     let name = var.name.as_str();

@@ -1,9 +1,9 @@
 //! C105 `non-literal-format`: `printf`-family calls whose format is not a constant string.
 
-use crate::rules::c::common::{c_name, from_parameter, is_literal_text};
+use crate::rules::c::common::{c_name, from_parameter, holds_only_constants, is_literal_text};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Call, Function, Value};
+use secrev_ir::{Call, Function, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -17,11 +17,14 @@ pub(crate) static RULE: Rule = Rule {
         docs: RuleDocs {
             what: "Finds `printf`-family calls (`printf`, `fprintf`, `dprintf`, `sprintf`, \
                    `snprintf`, `syslog`, `err`/`warn` and their `v` forms, `QString::asprintf`) \
-                   whose format argument is not a constant string: a variable, a parameter, a \
-                   buffer filled at run time. Formats from `gettext`/`_()`/`tr()` of a literal \
-                   count as constant, and a variadic wrapper passing its own format parameter \
-                   on (`void log_msg(const char *fmt, ...)` calling `vsyslog(prio, fmt, ap)`) \
-                   is not reported: its callers are where the format is chosen.",
+                   whose format is text the caller handed in: a parameter, or a buffer built \
+                   from one. Formats from `gettext`/`_()`/`tr()` of a literal count as \
+                   constant, and a wrapper passing its own format on (a variadic `void \
+                   log_msg(const char *fmt, ...)` calling `vsyslog(prio, fmt, ap)`, or a \
+                   parameter named as a format) is not reported: its callers are where the \
+                   format is chosen. Formats of other origins (message tables, buffers the \
+                   program formats itself) are left to the taint analysis, which sees where \
+                   input goes.",
             why: "A format string is a small program: `%n` writes to memory, `%s` and `%x` read \
                   the stack. When the text comes from input, an attacker can leak memory or \
                   overwrite it.",
@@ -98,15 +101,18 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
     {
         return;
     }
+    // A format that does not come from the caller is, in practice, the program's own: a
+    // message table (`jpeg_message_table[code]`), a format assembled with `snprintf` from a
+    // constant one, a debug buffer. Formats read from input are the taint analysis's to follow.
+    if from_parameter(ctx, text_of(format)).is_none() || holds_only_constants(ctx, format) {
+        return;
+    }
     let code = ctx.code(format.span);
-    let hit = out.report(
+    out.report(
         call.span,
         format!("`{name}` uses `{code}` as its format: `%` directives in that text read or write memory."),
         format!("Pass the text as an argument to a constant format: `{name}(..., \"%s\", {code})`."),
     );
-    if from_parameter(ctx, format).is_none() {
-        hit.severity(Severity::Medium).confidence(Confidence::Low);
-    }
 }
 
 /// Whether `format` is a parameter of a variadic function (one taking `...` or a `va_list`),
@@ -134,4 +140,13 @@ fn is_split_literal(ctx: &Context, format: &Value) -> bool {
             .lines()
             .skip(1)
             .any(|l| l.trim_start().starts_with('#'))
+}
+
+/// Where a format's text comes from: the table of `messages[code]`, not the index that picks
+/// an entry.
+fn text_of(format: &Value) -> &Value {
+    match &format.resolved().kind {
+        ValueKind::Operation { op: "[]", operands } => operands.first().unwrap_or(format),
+        _ => format,
+    }
 }

@@ -149,9 +149,19 @@ fn copy(ctx: &Context, call: &Call, name: &str, out: &mut Reporter) {
 /// Whether the destination was sized from the source: `char buf[strlen(s) + 1]`, or
 /// `dst = malloc(strlen(s) + 1)` / `new char[strlen(s) + 1]` in this function.
 fn sized_for(ctx: &Context, dest: &Value, src: &Value) -> bool {
-    let (Some(dest_path), Some(src_path)) = (dest.path(), src.resolved().path().or(src.path()))
-    else {
+    let Some(dest_path) = dest.path() else {
         return false;
+    };
+    let Some(src_path) = src.resolved().path().or(src.path()) else {
+        // `argv[i]`: an element, which has no path; compare the text of the allocation.
+        let src_code = ctx.text(src.span);
+        return ctx.function.ops.iter().any(|op| match op {
+            Op::Assign(assign) => {
+                assign.targets.iter().any(|t| t.path == dest_path)
+                    && ctx.text(assign.value.span).contains(src_code)
+            }
+            _ => false,
+        });
     };
     if ctx
         .function
@@ -169,9 +179,23 @@ fn sized_for(ctx: &Context, dest: &Value, src: &Value) -> bool {
     })
 }
 
-/// Whether the function compares the source's length (or the source) with something.
+/// Whether the function compares the source's length (or the source) with something, directly
+/// or through a variable holding it (`len = strlen(dir); if (len < sizeof buf) strcpy(buf,
+/// dir);`).
 fn length_checked(ctx: &Context, src: &Value) -> bool {
-    src.path().is_some_and(|p| is_compared(ctx, p))
+    let Some(path) = src.path() else {
+        return false;
+    };
+    is_compared(ctx, path)
+        || ctx.function.ops.iter().any(|op| match op {
+            Op::Assign(assign) => {
+                assign.value.resolved().as_call().is_some_and(|call| {
+                    matches!(c_name(call), "strlen" | "wcslen" | "strnlen")
+                        && call.args.first().is_some_and(|a| mentions(a, path))
+                }) && assign.targets.iter().any(|t| is_compared(ctx, &t.path))
+            }
+            _ => false,
+        })
 }
 
 /// The longest output of a conversion, when bounded.
@@ -267,7 +291,15 @@ fn scan(ctx: &Context, call: &Call, name: &str, at: usize, out: &mut Reporter) {
         let Some(conversion) = conversion else {
             continue;
         };
-        if conversion.letter == 's' && conversion.width.is_none() && conversion.args == 1 {
+        // `sscanf(arg, "%s", word)` into `word = new char[strlen(arg) + 1]` cannot overflow.
+        let sized = name.starts_with("sscanf") || name == "vsscanf" || name == "swscanf";
+        let fits =
+            |dest: &Value| sized && call.args.first().is_some_and(|s| sized_for(ctx, dest, s));
+        if conversion.letter == 's'
+            && conversion.width.is_none()
+            && conversion.args == 1
+            && !call.args.get(next).is_some_and(fits)
+        {
             let into = call.args.get(next).map_or_else(
                 || "its buffer".to_owned(),
                 |a| format!("`{}`", ctx.code(a.span)),

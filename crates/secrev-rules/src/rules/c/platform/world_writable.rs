@@ -17,7 +17,8 @@ pub(crate) static RULE: Rule = Rule {
         confidence: Confidence::High,
         docs: RuleDocs {
             what: "Finds permission modes that let every user write: `chmod`/`fchmod`/\
-                   `fchmodat`, `mkdir`/`mkdirat`, `open`/`openat` with `O_CREAT` and `creat` \
+                   `fchmodat`, `mkdir`/`mkdirat`, `open`/`openat` with `O_CREAT` (or flags not \
+                   visible as `O_*` constants) and `creat` \
                    given a constant mode with the other-write bit (`0666`, `0777`, `S_IWOTH`, \
                    `S_IRWXO`), `umask` values that leave that bit open (`umask(0)`), and \
                    `QFile::setPermissions`/`QFileDevice::setPermissions` with `WriteOther`. \
@@ -117,6 +118,10 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
         let Some(bits) = call.args.get(*at).and_then(mode) else {
             return;
         };
+        // `open(path, O_WRONLY, 0777)`: without `O_CREAT` (or `O_TMPFILE`) the mode is ignored.
+        if matches!(name, "open" | "openat") && !may_create(call.args.get(*at - 1)) {
+            return;
+        }
         if bits & OTHER_WRITE != 0 {
             out.report(
                 call.span,
@@ -147,4 +152,21 @@ fn check(ctx: &Context, call: &Call, out: &mut Reporter) {
             .severity(Severity::High);
         }
     }
+}
+
+/// Whether `open`'s flags may create the file: they name `O_CREAT`/`O_TMPFILE`, or are not
+/// written as `O_*` constants here (a variable, whose value is not followed).
+fn may_create(flags: Option<&Value>) -> bool {
+    let Some(flags) = flags else {
+        return true;
+    };
+    let mut named = false;
+    let creates = secrev_ir::any_in(flags, &mut |v| {
+        let Some(name) = v.qualname().or_else(|| v.path()) else {
+            return false;
+        };
+        named |= name.starts_with("O_");
+        matches!(name, "O_CREAT" | "O_TMPFILE" | "_O_CREAT")
+    });
+    creates || !named
 }
