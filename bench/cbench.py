@@ -86,11 +86,15 @@ def tool_version(argv: list[str]) -> str:
     return (out.stdout or out.stderr).strip().splitlines()[0]
 
 
-def count_secrev(path: Path) -> tuple[int, int]:
-    """(findings, files with parse errors) from a secrev JSON report."""
+def count_secrev(path: Path) -> tuple[int, int, dict[str, int]]:
+    """(findings, files with parse errors, findings per rule) from a secrev JSON report."""
     report = json.loads(path.read_bytes())
     unparsed = {d["path"] for d in report.get("diagnostics", []) if d.get("kind") == "syntax"}
-    return len(report["findings"]), len(unparsed)
+    per_rule: dict[str, int] = {}
+    for finding in report["findings"]:
+        rule = finding.get("rule_id") or finding.get("rule") or "?"
+        per_rule[rule] = per_rule.get(rule, 0) + 1
+    return len(report["findings"]), len(unparsed), dict(sorted(per_rule.items()))
 
 
 def count_flawfinder(path: Path) -> int:
@@ -105,9 +109,12 @@ def count_cppcheck(path: Path) -> int:
 
 
 def run_tool(argv: list[str], runs: int, label: str, stdout_to: Path | None = None,
-             stderr_to: Path | None = None) -> dict:
+             stderr_to: Path | None = None, warm_up: bool = True) -> dict:
     walls, rss = [], []
-    for i in range(runs + 1):
+    # A CPU-bound tool that takes minutes gains nothing from a warm-up once the other tools
+    # have read the tree into the page cache.
+    first = 0 if warm_up else 1
+    for i in range(first, runs + 1):
         if stdout_to or stderr_to:
             # measure() discards the child's output; tools that only print need a shell.
             redirect = " ".join(filter(None, [
@@ -132,7 +139,8 @@ def bench_corpus(corpus: Corpus, secrev: Path, flawfinder: Path, args) -> dict:
     report = out / f"secrev-{corpus.name}.json"
     rows["secrev"] = run_tool([str(secrev), "scan", *paths, "--format", "json", "--quiet",
                                "--output", str(report)], args.runs, f"secrev {corpus.name}")
-    rows["secrev"]["findings"], rows["secrev"]["unparsed_files"] = count_secrev(report)
+    (rows["secrev"]["findings"], rows["secrev"]["unparsed_files"],
+     rows["secrev"]["per_rule"]) = count_secrev(report)
     ff = out / f"flawfinder-{corpus.name}.csv"
     rows["flawfinder"] = run_tool([str(flawfinder), "--quiet", "--dataonly", "--csv", *paths],
                                   args.runs, f"flawfinder {corpus.name}", stdout_to=ff)
@@ -141,7 +149,7 @@ def bench_corpus(corpus: Corpus, secrev: Path, flawfinder: Path, args) -> dict:
         cc = out / f"cppcheck-{corpus.name}.xml"
         rows["cppcheck"] = run_tool(["cppcheck", "--enable=warning", "--quiet", f"-j{args.jobs}",
                                      "--xml", *paths], args.cppcheck_runs,
-                                    f"cppcheck {corpus.name}", stderr_to=cc)
+                                    f"cppcheck {corpus.name}", stderr_to=cc, warm_up=False)
         rows["cppcheck"]["findings"] = count_cppcheck(cc)
     for row in rows.values():
         row["findings_per_kloc"] = round(row["findings"] * 1000 / corpus.lines, 3)

@@ -184,9 +184,10 @@ pub(crate) fn can_raise(call: &Call) -> bool {
 pub(crate) trait Holder {
     /// Whether `stmt` gives the thing back (releases it, or hands it to someone who will).
     fn gives_back(&mut self, stmt: &Stmt) -> bool;
-    /// Whether the search may follow a branch on `cond`; a condition about the thing itself
-    /// (`if f:`, `if proc is not None:`) tells the paths apart in a way the search cannot.
-    fn follows(&mut self, cond: &Value) -> bool;
+    /// Whether the search may follow the edge taken when `cond` is `taken`; a condition about
+    /// the thing itself (`if f:`, `if proc is not None:`, `if (!p)`) tells the paths apart: a
+    /// holder declines the edges on which it holds nothing, or both when it cannot tell.
+    fn follows(&mut self, cond: &Value, taken: bool) -> bool;
 }
 
 /// How a resource leaves a function without being given back, found by [`leak`].
@@ -297,7 +298,7 @@ fn search<'c>(
                 EdgeKind::Branch { cond, taken } => {
                     // A failing `assert` jumps straight to the raise target.
                     let assertion = !taken && (edge.to == EXIT || Some(edge.to) == handler);
-                    if assertion || !holder.follows(cond) {
+                    if assertion || !holder.follows(cond, *taken) {
                         continue;
                     }
                     path.raised

@@ -352,7 +352,7 @@ impl Holder for Resource<'_> {
         }
     }
 
-    fn follows(&mut self, cond: &Value) -> bool {
+    fn follows(&mut self, cond: &Value, _taken: bool) -> bool {
         !tests(cond, self.var)
     }
 }
