@@ -402,3 +402,46 @@ pub(crate) fn is_scope_exit(call: &Call) -> bool {
         .as_deref()
         .is_some_and(|m| m.starts_with('~'))
 }
+
+/// C library calls that read or write through their pointer arguments and give them back
+/// untouched: a use of the pointer, never a release or a hand-over.
+pub(crate) const ACCESSES_THROUGH: &[&str] = &[
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "strlen",
+    "strcmp",
+    "strncmp",
+    "strcasecmp",
+    "strchr",
+    "strrchr",
+    "strstr",
+    "memcpy",
+    "memmove",
+    "memset",
+    "memcmp",
+    "sprintf",
+    "snprintf",
+    "fprintf",
+    "vfprintf",
+    "fputs",
+    "fgets",
+    "fread",
+    "fwrite",
+    "fseek",
+    "ftell",
+    "fscanf",
+    "fgetc",
+    "getc",
+    "fputc",
+    "fflush",
+    "fileno",
+    "feof",
+    "ferror",
+    "readdir",
+    "atoi",
+    "strtol",
+    "strtoul",
+    "sscanf",
+];

@@ -2,7 +2,8 @@
 //! returned nor handed on along some path out of the function, typically an early error return.
 
 use super::flow::{
-    address_taken, after, aliased, freed_in, passed_to, pointer_path, reaches, valid_when, RELEASES,
+    address_taken, after, aliased, freed_in, passed_to, pointer_path, reaches, valid_when,
+    ACCESSES_THROUGH, RELEASES,
 };
 use crate::held::{leak, statements, stmt_value, At, Holder, Leak};
 use crate::rules::c::common::{c_name, mentions};
@@ -69,41 +70,9 @@ const ACQUIRES: &[&str] = &[
     "g_strdup",
 ];
 
-/// Calls that use a pointer or descriptor without taking it over.
+/// Calls on descriptors and sockets that use them without taking them over (besides
+/// [`ACCESSES_THROUGH`]).
 const BORROWS: &[&str] = &[
-    "strcpy",
-    "strncpy",
-    "strcat",
-    "strncat",
-    "strlen",
-    "strcmp",
-    "strncmp",
-    "strcasecmp",
-    "strchr",
-    "strrchr",
-    "strstr",
-    "memcpy",
-    "memmove",
-    "memset",
-    "memcmp",
-    "sprintf",
-    "snprintf",
-    "fprintf",
-    "vfprintf",
-    "fputs",
-    "fgets",
-    "fread",
-    "fwrite",
-    "fseek",
-    "ftell",
-    "fscanf",
-    "fgetc",
-    "getc",
-    "fputc",
-    "fflush",
-    "fileno",
-    "feof",
-    "ferror",
     "read",
     "write",
     "pread",
@@ -125,12 +94,7 @@ const BORROWS: &[&str] = &[
     "bind",
     "connect",
     "listen",
-    "readdir",
     "printf",
-    "sscanf",
-    "atoi",
-    "strtol",
-    "strtoul",
 ];
 
 /// Words in a function's name that say it works on its arguments in place (`read_all`,
@@ -144,7 +108,7 @@ const IN_PLACE_VERBS: &[&str] = &[
 /// function that does, or a function named for working on data in place. Any other callee may
 /// keep what it is given, so the search stops there.
 fn borrows(call: &secrev_ir::Call) -> bool {
-    if BORROWS.contains(&c_name(call)) {
+    if BORROWS.contains(&c_name(call)) || ACCESSES_THROUGH.contains(&c_name(call)) {
         return true;
     }
     let text = call.callee.text.as_str();

@@ -4,7 +4,7 @@
 
 use super::flow::{
     address_taken, aliased, derefs, first_hit, passed_to, pointer_path, reassigns, writes_through,
-    Step,
+    Step, ACCESSES_THROUGH,
 };
 use crate::held::{statements, stmt_value};
 use crate::rules::c::common::{c_name, mentions};
@@ -60,59 +60,22 @@ const NULLABLE: &[(&str, Confidence)] = &[
     ("secure_getenv", Confidence::High),
 ];
 
-/// C library calls that read or write through their pointer arguments.
+/// C library calls that dereference their pointer arguments besides [`ACCESSES_THROUGH`]:
+/// closing a stream reads it first.
 const DEREFERENCING: &[&str] = &[
-    "strcpy",
-    "strncpy",
-    "strcat",
-    "strncat",
-    "strlen",
-    "strcmp",
-    "strncmp",
-    "strcasecmp",
     "strncasecmp",
-    "strchr",
-    "strrchr",
-    "strstr",
     "strdup",
     "strtok",
-    "memcpy",
-    "memmove",
-    "memset",
-    "memcmp",
-    "sprintf",
-    "snprintf",
     "vsnprintf",
-    "fprintf",
-    "vfprintf",
-    "fputs",
-    "fgets",
-    "fread",
-    "fwrite",
-    "fseek",
-    "ftell",
-    "fscanf",
-    "fgetc",
-    "getc",
-    "fputc",
     "putc",
-    "fflush",
     "fclose",
     "pclose",
-    "fileno",
-    "feof",
-    "ferror",
     "rewind",
-    "readdir",
     "closedir",
-    "atoi",
     "atol",
     "atof",
-    "strtol",
-    "strtoul",
     "strtoll",
     "strtoull",
-    "sscanf",
 ];
 
 /// What can return null, and how confidently a missing check is reported.
@@ -187,7 +150,12 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
                     return Step::Hit;
                 }
                 match passed_to(value, name) {
-                    Some(call) if DEREFERENCING.contains(&c_name(call)) => Step::Hit,
+                    Some(call)
+                        if DEREFERENCING.contains(&c_name(call))
+                            || ACCESSES_THROUGH.contains(&c_name(call)) =>
+                    {
+                        Step::Hit
+                    }
                     Some(_) => Step::Stop,
                     None => Step::Go,
                 }
