@@ -282,7 +282,18 @@ impl Analysis<'_, '_> {
                 continue;
             }
             let mut taint = Taint::clean();
-            if *all_arguments {
+            if *all_arguments && kinds::kind_name(sink.kind) == "log-injection" {
+                // `%r` shows a value with its line breaks escaped, so it cannot forge a line.
+                let shown_as_repr = repr_formatted(call);
+                for (position, t) in inputs.args.iter().enumerate() {
+                    if !shown_as_repr.contains(&position) {
+                        taint.union(t);
+                    }
+                }
+                for t in &inputs.keywords {
+                    taint.union(t);
+                }
+            } else if *all_arguments {
                 taint.union(&inputs.all_arguments());
             }
             for &position in arguments {
@@ -435,6 +446,45 @@ impl CallTaint {
         taint.union(&self.receiver);
         taint
     }
+}
+
+/// The positions of the arguments a constant `%`-template in the first argument formats with
+/// `%r` or `%a` (`log.debug("got %r", data)`: `data` is argument 1). Empty when the template is
+/// not constant or takes its values by key.
+fn repr_formatted(call: &Call) -> Vec<usize> {
+    let Some(template) = call.args.first().and_then(|v| v.as_str()) else {
+        return Vec::new();
+    };
+    let mut positions = Vec::new();
+    let mut next = 1;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        if chars.next_if_eq(&'%').is_some() {
+            continue;
+        }
+        if chars.peek() == Some(&'(') {
+            return Vec::new();
+        }
+        while chars.next_if(|c| "#0- +".contains(*c)).is_some() {}
+        for part in 0..2 {
+            if part == 1 && chars.next_if_eq(&'.').is_none() {
+                break;
+            }
+            if chars.next_if_eq(&'*').is_some() {
+                next += 1;
+            }
+            while chars.next_if(char::is_ascii_digit).is_some() {}
+        }
+        while chars.next_if(|c| "hlL".contains(*c)).is_some() {}
+        if matches!(chars.next(), Some('r' | 'a')) {
+            positions.push(next);
+        }
+        next += 1;
+    }
+    positions
 }
 
 /// Whether an argument condition of a model row holds at this call.

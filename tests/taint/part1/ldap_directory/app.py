@@ -35,6 +35,8 @@ def _entries(results):
 def person(uid):
     conn = connect()
     logger.info("directory lookup for %s", uid)  # expect: PY815
+    logger.debug("raw lookup key %r", uid)  # ok: PY815
+    logger.debug("key %r of %-8s", uid, uid)  # expect: PY815
     return jsonify(_entries(find_person(conn, uid)))
 
 
