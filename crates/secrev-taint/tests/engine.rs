@@ -288,3 +288,18 @@ def main():
         [("cleartext-secret-logged", 8), ("log-injection", 10)]
     );
 }
+
+#[test]
+fn values_logged_through_repr_cannot_forge_log_lines() {
+    let src = "\
+import logging, sys
+
+def main():
+    name = sys.argv[1]
+    logging.info('name %r', name)
+    logging.info('%*d items for %a', 4, 2, name)
+    logging.info('name %r, again %s', name, name)
+    logging.info('name %(n)r', {'n': name})
+";
+    assert_eq!(one(src), [("log-injection", 7), ("log-injection", 8)]);
+}

@@ -455,31 +455,18 @@ fn repr_formatted(call: &Call) -> Vec<usize> {
     let Some(template) = call.args.first().and_then(|v| v.as_str()) else {
         return Vec::new();
     };
+    if template.contains("%(") {
+        return Vec::new();
+    }
     let mut positions = Vec::new();
     let mut next = 1;
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            continue;
-        }
-        if chars.next_if_eq(&'%').is_some() {
-            continue;
-        }
-        if chars.peek() == Some(&'(') {
-            return Vec::new();
-        }
-        while chars.next_if(|c| "#0- +".contains(*c)).is_some() {}
-        for part in 0..2 {
-            if part == 1 && chars.next_if_eq(&'.').is_none() {
-                break;
-            }
-            if chars.next_if_eq(&'*').is_some() {
-                next += 1;
-            }
-            while chars.next_if(char::is_ascii_digit).is_some() {}
-        }
-        while chars.next_if(|c| "hlL".contains(*c)).is_some() {}
-        if matches!(chars.next(), Some('r' | 'a')) {
+    for conversion in secrev_ir::printf::conversions(template)
+        .into_iter()
+        .filter_map(|(_, c)| c)
+    {
+        // A `*` width or precision takes its argument before the value's.
+        next += conversion.args - 1;
+        if matches!(conversion.letter, 'r' | 'a') {
             positions.push(next);
         }
         next += 1;
