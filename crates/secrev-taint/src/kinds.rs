@@ -62,6 +62,14 @@ pub fn kind_set(names: &[String]) -> Result<KindSet, String> {
 /// The kinds that report untrusted data (every kind but the exposure kinds).
 pub const INJECTION_KINDS: KindSet = ALL_KINDS & !EXPOSURE_KINDS;
 
+/// The kinds that report data from whoever starts the program (arguments, environment, standard
+/// input). Log injection is not among them: the person who runs the program writes its log
+/// anyway, so a forged line from them crosses no trust boundary.
+pub const LOCAL_KINDS: KindSet = INJECTION_KINDS & !(1 << 14);
+
+/// The path-injection kind: local data reaches it only when placed under a fixed directory.
+pub const PATH_INJECTION: Kind = 3;
+
 /// Whether `set` contains `kind`.
 pub fn has(set: KindSet, kind: Kind) -> bool {
     set & (1 << kind) != 0
@@ -83,5 +91,10 @@ mod tests {
         );
         assert_eq!(INJECTION_KINDS | EXPOSURE_KINDS, ALL_KINDS);
         assert_eq!(INJECTION_KINDS & EXPOSURE_KINDS, 0);
+        assert_eq!(kind("path-injection"), Some(PATH_INJECTION));
+        assert!(!has(
+            LOCAL_KINDS,
+            kind("log-injection").expect("known kind")
+        ));
     }
 }

@@ -89,6 +89,10 @@ impl Trace {
 pub const APPROXIMATE: u8 = 1;
 /// The path was made absolute and normalised (`os.path.realpath`), so a prefix check on it holds.
 pub const NORMALIZED: u8 = 2;
+/// The data was placed under a directory the program chose (`os.path.join(BASE, name)`): a path
+/// the program means to keep inside that directory, which `..` in the data escapes. A path
+/// taken whole from the person running the program is theirs to choose and is no traversal.
+pub const CONFINED: u8 = 4;
 
 /// One origin of a tainted value.
 #[derive(Debug, Clone)]

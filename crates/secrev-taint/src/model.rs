@@ -26,7 +26,8 @@ impl Threat {
     pub fn kinds(self) -> KindSet {
         match self {
             Threat::Secret => kinds::EXPOSURE_KINDS,
-            Threat::Remote | Threat::Local => kinds::INJECTION_KINDS,
+            Threat::Remote => kinds::INJECTION_KINDS,
+            Threat::Local => kinds::LOCAL_KINDS,
         }
     }
 }
@@ -169,6 +170,9 @@ struct PropagatorRow {
     #[serde(default)]
     threats: Vec<Threat>,
 }
+
+/// The marks a propagator row may carry.
+const PROPAGATOR_MARKS: &[&str] = &["normalized", "confines"];
 
 /// Which inputs of a call its result carries.
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -328,6 +332,9 @@ pub struct Propagator {
     pub callee: Callee,
     pub from: Flow,
     pub normalizes: bool,
+    /// The result is a path under the call's first argument (`os.path.join(base, name)`): data
+    /// from the later arguments is placed inside that directory.
+    pub confines: bool,
     /// The row applies only to data of these threats (empty: to all data). Such rows say where
     /// a call that no other row describes hands on data it would otherwise only be guessed to.
     pub threats: Vec<Threat>,
@@ -589,11 +596,22 @@ impl Models {
             let callee = one_callee(row.callee, row.method).ok_or_else(|| {
                 err("a propagator needs exactly one of callee, method".to_owned())
             })?;
+            if let Some(mark) = row
+                .marks
+                .iter()
+                .find(|m| !PROPAGATOR_MARKS.contains(&m.as_str()))
+            {
+                return Err(err(format!(
+                    "unknown propagator mark `{mark}` (known: {})",
+                    PROPAGATOR_MARKS.join(", ")
+                )));
+            }
             self.propagators.push(Propagator {
                 gate,
                 callee,
                 from: row.from,
                 normalizes: row.marks.iter().any(|m| m == "normalized"),
+                confines: row.marks.iter().any(|m| m == "confines"),
                 threats: row.threats,
             });
         }

@@ -274,14 +274,14 @@ fn secrets_reach_only_the_exposure_kinds() {
     let src = "\
 import getpass
 import logging
+import socket
 import subprocess
-import sys
 
-def main():
+def main(conn):
     pw = getpass.getpass()
     logging.info('pw %s', pw)
     subprocess.run('echo ' + pw, shell=True)
-    logging.info('arg %s', sys.argv[1])
+    logging.info('got %s', conn.recv(64).decode())
 ";
     assert_eq!(
         one(src),
@@ -292,14 +292,47 @@ def main():
 #[test]
 fn values_logged_through_repr_cannot_forge_log_lines() {
     let src = "\
-import logging, sys
+import logging, socket
 
-def main():
-    name = sys.argv[1]
+def main(conn):
+    name = conn.recv(64).decode()
     logging.info('name %r', name)
     logging.info('%*d items for %a', 4, 2, name)
     logging.info('name %r, again %s', name, name)
     logging.info('name %(n)r', {'n': name})
 ";
     assert_eq!(one(src), [("log-injection", 7), ("log-injection", 8)]);
+}
+
+#[test]
+fn the_runner_of_a_program_chooses_its_paths_and_writes_its_log() {
+    let src = "\
+import logging, os, sys
+
+BASE = '/var/lib/spool'
+
+def main():
+    name = sys.argv[1]
+    logging.info('cleaning %s', name)
+    open(name).read()
+    os.unlink(os.path.join(BASE, name))
+    os.unlink(os.path.join(name, 'pidfile'))
+";
+    assert_eq!(one(src), [("path-injection", 9)]);
+}
+
+#[test]
+fn elements_of_a_byte_string_are_integers() {
+    let src = "\
+import logging
+import socket
+
+def pump(conn):
+    data = conn.recv(64)
+    for byte in bytearray(data):
+        logging.info('byte %s', byte)
+    for char in data.decode():
+        logging.info('char %s', char)
+";
+    assert_eq!(one(src), [("log-injection", 9)]);
 }

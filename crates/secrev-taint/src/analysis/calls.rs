@@ -130,6 +130,7 @@ impl Analysis<'_, '_> {
         let active = self.inputs.active;
         if let Some(propagator) = models.propagator_for(qualname, method, active) {
             let taint = match propagator.from {
+                Flow::Arguments if propagator.confines => inputs.confined_arguments(),
                 Flow::Arguments => inputs.all_arguments(),
                 Flow::Receiver => inputs.receiver.clone(),
                 Flow::All => inputs.all(),
@@ -391,7 +392,10 @@ impl Analysis<'_, '_> {
             // kinds; a secret is reported only along flows that surely keep its text.
             Origin::Source { threat, .. }
                 if !kinds::has(threat.kinds(), kind)
-                    || (threat == Threat::Secret && label.flags & APPROXIMATE != 0) => {}
+                    || (threat == Threat::Secret && label.flags & APPROXIMATE != 0)
+                    || (threat == Threat::Local
+                        && kind == kinds::PATH_INJECTION
+                        && label.flags & CONFINED == 0) => {}
             Origin::Source {
                 threat,
                 label: source,
@@ -437,6 +441,19 @@ impl CallTaint {
         let mut taint = Taint::clean();
         for t in self.args.iter().chain(&self.keywords) {
             taint.union(t);
+        }
+        taint
+    }
+
+    /// The arguments of a path join: those after the first are placed under it.
+    fn confined_arguments(&self) -> Taint {
+        let mut taint = Taint::clean();
+        for (i, t) in self.args.iter().chain(&self.keywords).enumerate() {
+            taint.union(&if i == 0 {
+                t.clone()
+            } else {
+                t.flagged(CONFINED)
+            });
         }
         taint
     }

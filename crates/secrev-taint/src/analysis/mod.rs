@@ -2,7 +2,7 @@
 //! sources and parameters it reads to the sinks it reaches and the value it returns.
 
 use crate::kinds::{self, Kind, KindSet, ALL_KINDS};
-use crate::label::{Label, Origin, Step, Taint, Trace, APPROXIMATE, NORMALIZED};
+use crate::label::{Label, Origin, Step, Taint, Trace, APPROXIMATE, CONFINED, NORMALIZED};
 use crate::model::{Active, Checks, Condition, Flow, Models, SinkTarget, Source, Threat};
 use crate::state::State;
 use compact_str::format_compact;

@@ -189,6 +189,13 @@ impl Analysis<'_, '_> {
             }
             // An element: what was stored under that constant key, else the container's taint
             // (a constant table looked up with untrusted data yields constants).
+            // The elements of a byte string built in place (`for b in bytearray(data)`) are
+            // integers.
+            ("[]", [base, key]) if is_byte_string_call(base) => {
+                self.eval(state, key);
+                self.eval(state, base);
+                Taint::clean()
+            }
             ("[]", [base, key]) => {
                 self.eval(state, key);
                 let base_taint = self.eval(state, base);
@@ -230,6 +237,12 @@ impl Analysis<'_, '_> {
             }
         }
     }
+}
+
+/// `bytes(...)` or `bytearray(...)`.
+fn is_byte_string_call(value: &Value) -> bool {
+    matches!(&value.kind, ValueKind::Call(call)
+        if matches!(call.callee.qualname.as_deref(), Some("builtins.bytes" | "builtins.bytearray")))
 }
 
 pub(super) fn kind_bit(name: &str) -> KindSet {
