@@ -11,7 +11,9 @@ use secrev_core::fingerprint;
 use secrev_core::{Diagnostic, DiagnosticKind, Finding, LineIndex, RelatedLocation, Severity};
 use secrev_python::Lowered;
 use secrev_rules::helpers::is_test_path;
-use secrev_rules::{authz_summary, check_unit, AuthzIndex, AuthzSummary, Delegated, RuleHit};
+use secrev_rules::{
+    authorizing_functions, authz_summary, check_unit, AuthzIndex, AuthzSummary, Delegated, RuleHit,
+};
 use std::cell::OnceCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -106,7 +108,7 @@ pub fn scan_request(request: &ScanRequest, settings: &Settings) -> ScanOutcome {
                 outcome
             })
             .collect::<Vec<_>>();
-        settle_pending(&mut per_file);
+        settle_pending(&mut per_file, snapshot, settings);
         let mut inputs: Vec<TaintFile> =
             per_file.iter_mut().filter_map(|f| f.taint.take()).collect();
         if with_taint {
@@ -178,11 +180,15 @@ pub fn scan_request(request: &ScanRequest, settings: &Settings) -> ScanOutcome {
 /// authorizing functions confirms them ([`AuthzIndex::settles`]). Files not scanned
 /// (a review's unchanged neighbours) are not in the index: calls into them stay unresolved, and
 /// their findings are dropped.
-fn settle_pending(per_file: &mut [FileOutcome]) {
+fn settle_pending(per_file: &mut [FileOutcome], snapshot: &dyn Snapshot, settings: &Settings) {
     if per_file.iter().all(|f| f.pending.is_empty()) {
         return;
     }
-    let index = AuthzIndex::new(per_file.iter_mut().filter_map(|f| f.authz.take()));
+    let learn = |path: &Path| {
+        let source = crate::taint::read_again(path, snapshot, settings)?;
+        Some(authorizing_functions(&secrev_python::lower(&source).unit))
+    };
+    let index = AuthzIndex::new(per_file.iter_mut().filter_map(|f| f.authz.take()), &learn);
     for file in per_file {
         for (finding, delegated) in std::mem::take(&mut file.pending) {
             if !index.settles(&delegated) {
@@ -355,7 +361,8 @@ fn scan_file(
         }
     }
     let lines = line_count(source);
-    let authz = with_authz.then(|| authz_summary(&lowered.unit, &module_name(&shown), &shown));
+    let authz =
+        with_authz.then(|| authz_summary(&lowered.unit, &module_name(&shown), &shown, path));
     // The taint analysis follows Python data flows only.
     let taint = (with_taint && language.is_none())
         .then(|| TaintFile::keep(path, shown, source, lowered.unit, settings));

@@ -73,14 +73,24 @@ impl TaintFile {
     }
 }
 
-/// Lowers a file again for the taint analysis; `None` if it can no longer be read.
-fn load(light: &LightFile, snapshot: &dyn Snapshot, settings: &Settings) -> Option<TaintInput> {
-    let bytes = snapshot.read(&light.path).ok()?;
+/// The text of a file scanned earlier, read again; `None` if it can no longer be read or is no
+/// longer a text file within the size limit.
+pub(crate) fn read_again(
+    path: &Path,
+    snapshot: &dyn Snapshot,
+    settings: &Settings,
+) -> Option<String> {
+    let bytes = snapshot.read(path).ok()?;
     if bytes.len() as u64 > settings.max_file_size || bytes[..bytes.len().min(8192)].contains(&0) {
         return None;
     }
     let text = String::from_utf8_lossy(&bytes);
-    let source = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+    Some(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
+}
+
+/// Lowers a file again for the taint analysis; `None` if it can no longer be read.
+fn load(light: &LightFile, snapshot: &dyn Snapshot, settings: &Settings) -> Option<TaintInput> {
+    let source = read_again(&light.path, snapshot, settings)?;
     let mut unit = secrev_python::lower(&source).unit;
     for function in &mut unit.functions {
         function.ops = Vec::new();

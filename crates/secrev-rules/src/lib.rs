@@ -10,7 +10,9 @@ pub mod registry;
 mod rules;
 
 pub use context::{Context, Hit, Reporter};
-pub use rules::authz::project::{authz_summary, AuthzIndex, AuthzSummary, Delegated};
+pub use rules::authz::project::{
+    authorizing_functions, authz_summary, AuthzIndex, AuthzSummary, Delegated, Learn,
+};
 
 use secrev_core::RuleInfo;
 use secrev_ir::{Assert, Assign, Call, Function, Handler, Op, Unit, Value};

@@ -15,7 +15,7 @@
 use secrev_core::LineIndex;
 use secrev_ir::Language;
 use secrev_rules::helpers::module_name;
-use secrev_rules::{authz_summary, check_unit, registry, AuthzIndex};
+use secrev_rules::{authorizing_functions, authz_summary, check_unit, registry, AuthzIndex};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -130,12 +130,22 @@ fn every_fixture_matches_its_annotations() {
         })
         .collect();
     // Hits that depend on calls into other files are settled by the index of every fixture, as
-    // the engine settles them by the index of every scanned file.
+    // the engine settles them by the index of every scanned file; a file's authorizing
+    // functions are learned from the fixture already lowered.
+    let learn = |file: &Path| {
+        lowered_files
+            .iter()
+            .find(|(shown, ..)| Path::new(shown) == file)
+            .map(|(_, _, _, unit, _)| authorizing_functions(unit))
+    };
     let project = AuthzIndex::new(
         lowered_files
             .iter()
             .filter(|(_, _, language, _, _)| *language == Language::Python)
-            .map(|(shown, _, _, unit, _)| authz_summary(unit, &module_name(shown), shown)),
+            .map(|(shown, _, _, unit, _)| {
+                authz_summary(unit, &module_name(shown), shown, Path::new(shown))
+            }),
+        &learn,
     );
     for (shown, source, language, unit, syntax_errors) in &lowered_files {
         let (shown, source) = (shown.as_str(), source.as_str());

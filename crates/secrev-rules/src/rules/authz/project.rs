@@ -3,51 +3,54 @@
 //! (`self.volume_api.get(context, id)`, where `cinder/volume/api.py`'s `API.get` calls
 //! `context.authorize(...)`) is not reported as unchecked.
 //!
-//! Each file contributes an [`AuthzSummary`] (its functions, whether each reaches an
-//! authorization idiom directly or through functions of the same file, and its classes' bases);
-//! the engine joins them into an [`AuthzIndex`] after every file is lowered and asks it about the
-//! calls a hit depends on ([`Delegated`]).
+//! Each file contributes an [`AuthzSummary`] (its functions and its classes' bases); the engine
+//! joins them into an [`AuthzIndex`] after every file is lowered and asks it about the calls a
+//! hit depends on ([`Delegated`]). Which functions of a file authorize (reach an idiom directly or
+//! through functions of the same file, [`authorizing_functions`]) is worked out only for the
+//! files those calls resolve to, when first asked: a handful of service modules instead of
+//! every file of the project.
 
 use super::analysis::{classes, learn_helpers, MIN_CHECKING_SHARE, MIN_CHECKING_SIBLINGS};
 use secrev_ir::{FunctionKind, Unit};
 use secrev_taint::authz::Authz;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// What one file tells the project index.
 #[derive(Debug, Default)]
 pub struct AuthzSummary {
     /// The file's dotted module name (`cinder.volume.api`).
     module: String,
-    /// Module-level functions and methods, by qualified name in the file (`API.get`), and
-    /// whether each authorizes.
-    functions: Vec<(String, bool)>,
+    /// Where the file is read from, to learn its authorizing functions when asked.
+    file: PathBuf,
+    /// Module-level functions and methods, by qualified name in the file (`API.get`).
+    functions: Vec<String>,
     /// Classes by qualified name in the file, with their bases as resolved (`base.Base` is
     /// `cinder.db.base.Base`).
     classes: Vec<(String, Vec<String>)>,
 }
 
-/// Summarizes `unit`, the file of module `module` at `path`, for the project index.
-pub fn authz_summary(unit: &Unit, module: &str, path: &str) -> AuthzSummary {
+/// Summarizes `unit`, the file of module `module` shown as `shown` and read from `file`, for the
+/// project index.
+pub fn authz_summary(unit: &Unit, module: &str, shown: &str, file: &Path) -> AuthzSummary {
     // Handlers never call into test code: it is no service layer, and most of a project.
-    if crate::helpers::is_test_path(path) {
+    if crate::helpers::is_test_path(shown) {
         return AuthzSummary::default();
     }
-    let model = Authz::builtin();
     let classes = classes(unit);
-    let class_of = |f: &secrev_ir::Function| {
-        let (parent, _) = f.qualname.rsplit_once('.')?;
-        classes.get(parent).map(|c| c.qualname.as_str())
-    };
-    let learned = learn_helpers(model, unit, &class_of);
     let functions = unit
         .functions
         .iter()
         .filter(|f| match f.kind {
             FunctionKind::Function => !f.qualname.contains('.'),
-            FunctionKind::Method => class_of(f).is_some(),
+            FunctionKind::Method => f
+                .qualname
+                .rsplit_once('.')
+                .is_some_and(|(parent, _)| classes.contains_key(parent)),
             _ => false,
         })
-        .map(|f| (f.qualname.clone(), learned.qualnames.contains(&f.qualname)))
+        .map(|f| f.qualname.clone())
         .collect();
     let classes = classes
         .values()
@@ -62,10 +65,26 @@ pub fn authz_summary(unit: &Unit, module: &str, path: &str) -> AuthzSummary {
         .collect();
     AuthzSummary {
         module: module.to_owned(),
+        file: file.to_owned(),
         functions,
         classes,
     }
 }
+
+/// The qualified names of the functions and methods of `unit` that authorize: they reach an
+/// authorization idiom directly or through functions of the same file.
+pub fn authorizing_functions(unit: &Unit) -> HashSet<String> {
+    let classes = classes(unit);
+    let class_of = |f: &secrev_ir::Function| {
+        let (parent, _) = f.qualname.rsplit_once('.')?;
+        classes.get(parent).map(|c| c.qualname.as_str())
+    };
+    learn_helpers(Authz::builtin(), unit, &class_of).qualnames
+}
+
+/// Reads a file of the project again and returns its authorizing functions
+/// ([`authorizing_functions`]); `None` when it can no longer be read.
+pub type Learn<'a> = dyn Fn(&Path) -> Option<HashSet<String>> + 'a;
 
 /// What a missing-check hit depends on in other files: the handler's own calls there (one that
 /// authorizes is the check), and its siblings' (one that authorizes makes that sibling a
@@ -85,7 +104,6 @@ pub struct Delegated {
 struct Entry {
     module: usize,
     qualname: String,
-    authorizes: bool,
 }
 
 /// A class of the project.
@@ -110,9 +128,12 @@ enum Resolved {
 }
 
 /// Every function and class of the scanned project, by plain name.
-#[derive(Default)]
-pub struct AuthzIndex {
+pub struct AuthzIndex<'a> {
     modules: Vec<Vec<String>>,
+    files: Vec<PathBuf>,
+    /// Each module's authorizing functions once learned (`None`: the file could not be read).
+    learned: RefCell<HashMap<usize, Option<HashSet<String>>>>,
+    learn: &'a Learn<'a>,
     functions: HashMap<String, Vec<Entry>>,
     classes: HashMap<String, Vec<Class>>,
     /// The project's package names (`cinder`), and each with the name that follows it in a
@@ -124,10 +145,23 @@ pub struct AuthzIndex {
 /// How deep base classes are followed looking for an inherited method.
 const MAX_BASE_DEPTH: usize = 6;
 
-impl AuthzIndex {
-    /// Joins the files' summaries.
-    pub fn new(summaries: impl IntoIterator<Item = AuthzSummary>) -> AuthzIndex {
-        let mut index = AuthzIndex::default();
+impl<'a> AuthzIndex<'a> {
+    /// Joins the files' summaries; `learn` tells which functions of a file authorize when a
+    /// hit's calls lead there.
+    pub fn new(
+        summaries: impl IntoIterator<Item = AuthzSummary>,
+        learn: &'a Learn<'a>,
+    ) -> AuthzIndex<'a> {
+        let mut index = AuthzIndex {
+            modules: Vec::new(),
+            files: Vec::new(),
+            learned: RefCell::default(),
+            learn,
+            functions: HashMap::new(),
+            classes: HashMap::new(),
+            packages: HashSet::new(),
+            package_pairs: HashSet::new(),
+        };
         for summary in summaries {
             let segments: Vec<String> = summary.module.split('.').map(str::to_owned).collect();
             for (i, package) in segments.iter().enumerate().rev().skip(1) {
@@ -138,13 +172,14 @@ impl AuthzIndex {
             }
             let module = index.modules.len();
             index.modules.push(segments);
-            for (qualname, authorizes) in summary.functions {
+            index.files.push(summary.file);
+            for qualname in summary.functions {
                 let name = last(&qualname).to_owned();
-                index.functions.entry(name).or_default().push(Entry {
-                    module,
-                    qualname,
-                    authorizes,
-                });
+                index
+                    .functions
+                    .entry(name)
+                    .or_default()
+                    .push(Entry { module, qualname });
             }
             for (qualname, bases) in summary.classes {
                 let name = last(&qualname).to_owned();
@@ -200,7 +235,7 @@ impl AuthzIndex {
             .flatten()
             .find(|e| e.qualname == *name && ends_with(&self.modules[e.module], owner));
         if let Some(entry) = as_function {
-            return verdict(entry.authorizes);
+            return self.verdict(entry);
         }
         // A method of a class: `pkg.mod.Class.method`, or `pkg.Class.method` with the class in
         // one of the package's modules (`cinder.volume.API` built by a factory in
@@ -209,6 +244,19 @@ impl AuthzIndex {
             return Resolved::Unknown;
         };
         self.method(package, class, name, 0)
+    }
+
+    /// Whether `entry` authorizes, learning its file's authorizing functions on first use.
+    fn verdict(&self, entry: &Entry) -> Resolved {
+        let mut learned = self.learned.borrow_mut();
+        let functions = learned
+            .entry(entry.module)
+            .or_insert_with(|| (self.learn)(&self.files[entry.module]));
+        match functions {
+            Some(functions) if functions.contains(&entry.qualname) => Resolved::Authorizes,
+            Some(_) => Resolved::Plain,
+            None => Resolved::Unknown,
+        }
     }
 
     /// Whether a dotted name (`cinder.volume.API`) starts with a package of the project and,
@@ -244,7 +292,7 @@ impl AuthzIndex {
                 .flatten()
                 .find(|e| e.module == c.module && e.qualname == own);
             if let Some(entry) = defined {
-                verdicts.push(verdict(entry.authorizes));
+                verdicts.push(self.verdict(entry));
                 continue;
             }
             for base in &c.bases {
@@ -275,14 +323,6 @@ impl AuthzIndex {
     }
 }
 
-fn verdict(authorizes: bool) -> Resolved {
-    if authorizes {
-        Resolved::Authorizes
-    } else {
-        Resolved::Plain
-    }
-}
-
 fn last(qualname: &str) -> &str {
     qualname.rsplit('.').next().unwrap_or(qualname)
 }
@@ -309,14 +349,11 @@ fn within(module: &[String], package: &[&str]) -> bool {
 mod tests {
     use super::*;
 
-    fn summary(
-        module: &str,
-        functions: &[(&str, bool)],
-        classes: &[(&str, &[&str])],
-    ) -> AuthzSummary {
+    fn summary(module: &str, functions: &[&str], classes: &[(&str, &[&str])]) -> AuthzSummary {
         AuthzSummary {
             module: module.to_owned(),
-            functions: functions.iter().map(|(q, a)| (q.to_string(), *a)).collect(),
+            file: PathBuf::from(module),
+            functions: functions.iter().map(|q| q.to_string()).collect(),
             classes: classes
                 .iter()
                 .map(|(q, b)| (q.to_string(), b.iter().map(|s| s.to_string()).collect()))
@@ -324,20 +361,29 @@ mod tests {
         }
     }
 
-    fn index() -> AuthzIndex {
-        AuthzIndex::new([
-            summary(
-                "cinder.volume.api",
-                &[("API.get", true), ("API.get_all_plain", false)],
-                &[("API", &["cinder.db.base.Base"])],
-            ),
-            summary(
-                "cinder.db.base",
-                &[("Base.helper", false)],
-                &[("Base", &[])],
-            ),
-            summary("cinder.api.common", &[("get_thing", false)], &[]),
-        ])
+    /// What the summaries below say authorizes, by file.
+    fn learn(file: &Path) -> Option<HashSet<String>> {
+        match file.to_str()? {
+            "cinder.volume.api" => Some(HashSet::from(["API.get".to_owned()])),
+            "cinder.api.unreadable" => None,
+            _ => Some(HashSet::new()),
+        }
+    }
+
+    fn index() -> AuthzIndex<'static> {
+        AuthzIndex::new(
+            [
+                summary(
+                    "cinder.volume.api",
+                    &["API.get", "API.get_all_plain"],
+                    &[("API", &["cinder.db.base.Base"])],
+                ),
+                summary("cinder.db.base", &["Base.helper"], &[("Base", &[])]),
+                summary("cinder.api.common", &["get_thing"], &[]),
+                summary("cinder.api.unreadable", &["get_other"], &[]),
+            ],
+            &learn,
+        )
     }
 
     #[test]
@@ -361,6 +407,12 @@ mod tests {
             Resolved::Unknown
         );
         assert_eq!(index.resolve("webob.exc.HTTPNotFound"), Resolved::Outside);
+        assert_eq!(
+            index.resolve("cinder.api.unreadable.get_other"),
+            Resolved::Unknown
+        );
+        // Only the files asked about were learned.
+        assert_eq!(index.learned.borrow().len(), 4);
         let hit = |calls: &[&str], checking: usize, undecided: &[&[&str]]| Delegated {
             calls: calls.iter().map(|c| c.to_string()).collect(),
             siblings: 4,
