@@ -101,8 +101,9 @@ pub fn check_unit<'r>(
     let unit_rules = with(|h| h.unit.is_some());
 
     let mut hits = Vec::new();
+    let cache = context::UnitCache::default();
     for function in &unit.functions {
-        let ctx = Context::new(source, path, unit, function);
+        let ctx = Context::new(source, path, unit, function, &cache);
         let mut reporters: Vec<Reporter> = rules.iter().map(|_| Reporter::default()).collect();
         if function.kind == secrev_ir::FunctionKind::Module {
             for (i, rule) in &unit_rules {
