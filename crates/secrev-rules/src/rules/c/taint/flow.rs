@@ -8,6 +8,7 @@
 
 use super::models::{matches, models, named_in};
 use super::unit::{Env, InputFlow, ParamFlow, Reached, Sink, Summaries};
+use crate::rules::c::common::escapes;
 use secrev_core::ByteSpan;
 use secrev_ir::{any_in, BlockId, Call, Function, Part, Stmt, Value, ValueKind, ENTRY};
 use std::collections::{BTreeMap, BTreeSet};
@@ -232,7 +233,7 @@ impl<'e> Pass<'e> {
     /// a function of the file returns from its own sources.
     fn returned(&mut self, state: &State, call: &Call, depth: u32) -> Option<Origin> {
         let m = models();
-        if named_in(call, &m.sanitizer) {
+        if named_in(call, &m.sanitizer) || escapes(call) {
             return None;
         }
         if self.seed == Seed::Inputs {
@@ -297,16 +298,18 @@ impl<'e> Pass<'e> {
         }
     }
 
-    /// Records data of `origin` written where the caller sees it: through the parameter `to`.
-    fn hand_out(&mut self, to: usize, origin: Origin) {
+    /// Records data of `origin` written where the caller sees it: through the parameter `to`,
+    /// into the field `field` of what it points to (empty for the whole buffer).
+    fn hand_out(&mut self, (to, field): (usize, &str), origin: Origin) {
         match origin {
             Origin::Input { .. } => {
-                if !self.out.input.outs.iter().any(|(j, _)| *j == to) {
-                    self.out.input.outs.push((to, origin));
+                let outs = &mut self.out.input.outs;
+                if !outs.iter().any(|(j, f, _)| *j == to && f == field) {
+                    outs.push((to, field.to_owned(), origin));
                 }
             }
             Origin::Param(k) if k != to => {
-                self.out.param.outs.insert(to);
+                self.out.param.outs.insert((to, field.to_owned()));
             }
             Origin::Param(_) => {}
         }
@@ -363,7 +366,12 @@ impl<'e> Pass<'e> {
         call: &Call,
         writes: &mut Vec<(String, Origin)>,
     ) {
-        let out_path = |j: usize| call.args.get(j).and_then(path_of).map(str::to_owned);
+        let out_path = |j: usize, field: &str| {
+            call.args
+                .get(j)
+                .and_then(path_of)
+                .map(|path| format!("{path}{field}"))
+        };
         for &target in self.env.targets(call) {
             for (k, arg) in call.args.iter().enumerate() {
                 let Some(origin) = self.taint_of(state, arg, 0) else {
@@ -378,7 +386,7 @@ impl<'e> Pass<'e> {
                 writes.extend(
                     flow.outs
                         .iter()
-                        .filter_map(|&j| Some((out_path(j)?, origin))),
+                        .filter_map(|(j, field)| Some((out_path(*j, field)?, origin))),
                 );
             }
             if self.seed == Seed::Inputs {
@@ -387,7 +395,7 @@ impl<'e> Pass<'e> {
                     input
                         .outs
                         .iter()
-                        .filter_map(|&(j, origin)| Some((out_path(j)?, origin))),
+                        .filter_map(|(j, field, origin)| Some((out_path(*j, field)?, *origin))),
                 );
             }
         }

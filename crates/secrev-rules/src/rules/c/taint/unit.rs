@@ -74,8 +74,9 @@ pub(crate) struct Reached {
 pub(super) struct ParamFlow {
     /// It reaches the return value.
     pub returned: bool,
-    /// It is written into the buffers of these parameters.
-    pub outs: BTreeSet<usize>,
+    /// It is written into the buffers of these parameters (into one field of what they point
+    /// to: `.name`; the whole buffer: empty).
+    pub outs: BTreeSet<(usize, String)>,
     /// It reaches these sinks, in the function or in functions it calls.
     pub sinks: Vec<Sink>,
 }
@@ -84,8 +85,8 @@ pub(super) struct ParamFlow {
 #[derive(Clone, Default, PartialEq)]
 pub(super) struct InputFlow {
     pub returned: Option<Origin>,
-    /// Parameters whose buffers receive source data.
-    pub outs: Vec<(usize, Origin)>,
+    /// Parameters whose buffers (or one field of what they point to) receive source data.
+    pub outs: Vec<(usize, String, Origin)>,
 }
 
 impl InputFlow {
@@ -167,31 +168,26 @@ impl<'u> Env<'u> {
                 .get(i)
                 .is_some_and(|f| accepts(f, call.args.len()))
         };
-        if found.iter().all(takes) {
-            found
-        } else {
-            // Overloads: only the ones that take this many arguments; the slice is kept when
-            // all do, which is the common case (one definition).
-            match found.iter().position(takes) {
-                Some(first) if found[first..].iter().skip(1).all(|i| !takes(i)) => {
-                    &found[first..=first]
-                }
-                _ => &[],
-            }
+        // Overloads (or `#ifdef` alternatives) that all take this many arguments cannot be told
+        // apart without types: such a call is left unresolved, as one into another file.
+        match found.iter().position(takes) {
+            Some(first) if !found[first + 1..].iter().any(takes) => &found[first..=first],
+            _ => &[],
         }
     }
 
-    /// The parameter through which a store to `path` in `function` reaches the caller: an
+    /// The parameter through which a store to `path` in `function` reaches the caller, and the
+    /// field of what it points to that the store writes (`.name`; empty for the whole): an
     /// element or field of a pointer parameter (`buf[n] = c`, `*out = x`, `req->name = s`), a
     /// buffer a call fills (`recv(fd, buf, ...)`, `strcpy(out, s)`), or a non-const reference
     /// assigned whole. Parameters declared `const` are not written through.
-    pub(super) fn out_param(
+    pub(super) fn out_param<'p>(
         &self,
         function: &Function,
-        path: &str,
+        path: &'p str,
         weak: bool,
         by_call: bool,
-    ) -> Option<usize> {
+    ) -> Option<(usize, &'p str)> {
         let deref = path.starts_with('*');
         let bare = path.trim_start_matches('*');
         let root_end = bare.find(['.', '[']).unwrap_or(bare.len());
@@ -210,7 +206,13 @@ impl<'u> Env<'u> {
             before.trim_end().ends_with('&') || decl.is_some_and(|d| d.starts_with('&'))
         };
         let into = deref || weak || by_call || root_end < bare.len();
-        (reference || into && pointer).then_some(at)
+        // Only fields are told apart: an element or the pointee is the whole buffer.
+        let field = match bare[root_end..].find('[') {
+            Some(0) => "",
+            Some(end) => &bare[root_end..root_end + end],
+            None => &bare[root_end..],
+        };
+        (reference || into && pointer).then_some((at, field))
     }
 }
 
