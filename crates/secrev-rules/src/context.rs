@@ -1,5 +1,6 @@
 use secrev_core::{ByteSpan, Confidence, Severity};
 use secrev_ir::{Function, Unit};
+use std::cell::OnceCell;
 
 /// What a rule hook can see besides the item it is called on.
 pub struct Context<'a> {
@@ -7,6 +8,15 @@ pub struct Context<'a> {
     pub path: &'a str,
     pub unit: &'a Unit,
     pub function: &'a Function,
+    /// Analyses of the whole file, computed on first use and shared by every function's rules.
+    pub(crate) cache: &'a UnitCache,
+}
+
+/// Analyses of one file that several rules, or one rule in every function, read.
+#[derive(Default)]
+pub(crate) struct UnitCache {
+    /// The sinks C/C++ source data reaches (rules C601-C604).
+    c_taint: OnceCell<Vec<crate::rules::c::taint::Reached>>,
 }
 
 impl<'a> Context<'a> {
@@ -15,13 +25,22 @@ impl<'a> Context<'a> {
         path: &'a str,
         unit: &'a Unit,
         function: &'a Function,
+        cache: &'a UnitCache,
     ) -> Self {
         Context {
             source,
             path,
             unit,
             function,
+            cache,
         }
+    }
+
+    /// The sinks C/C++ source data reaches anywhere in the file.
+    pub(crate) fn c_taint(&self) -> &'a [crate::rules::c::taint::Reached] {
+        self.cache
+            .c_taint
+            .get_or_init(|| crate::rules::c::taint::analyse(self.unit, self.source))
     }
 
     /// The exact source text of `span`.

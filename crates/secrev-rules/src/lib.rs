@@ -103,8 +103,9 @@ pub fn check_unit<'r>(
     let unit_rules = with(|h| h.unit.is_some());
 
     let mut hits = Vec::new();
+    let cache = context::UnitCache::default();
     for function in &unit.functions {
-        let ctx = Context::new(source, path, unit, function);
+        let ctx = Context::new(source, path, unit, function, &cache);
         let mut reporters: Vec<Reporter> = rules.iter().map(|_| Reporter::default()).collect();
         if function.kind == secrev_ir::FunctionKind::Module {
             for (i, rule) in &unit_rules {
@@ -145,7 +146,25 @@ pub fn check_unit<'r>(
             }));
         }
     }
+    drop_superseded(&mut hits);
     hits
+}
+
+/// Drops the pattern rules' hits on a call where a taint rule reports the same defect
+/// ([`registry::superseded_on_same_call`]): the taint hit's span (the argument) lies inside
+/// the pattern hit's (the call), in whichever function either was found.
+fn drop_superseded(hits: &mut Vec<RuleHit>) {
+    let found: Vec<(&str, secrev_core::ByteSpan)> =
+        hits.iter().map(|h| (h.rule.info.id, h.hit.span)).collect();
+    hits.retain(|h| {
+        let Some(by) = registry::superseded_on_same_call(h.rule.info.id) else {
+            return true;
+        };
+        let outer = h.hit.span;
+        !found
+            .iter()
+            .any(|(id, span)| *id == by && outer.start <= span.start && span.end <= outer.end)
+    });
 }
 
 /// A hook that inspects one item of type `T`.

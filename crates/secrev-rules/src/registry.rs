@@ -65,6 +65,23 @@ pub fn superseded_by_taint(id: &str) -> bool {
     SUPERSEDED_BY_TAINT.contains(&id)
 }
 
+/// C pattern rules and the taint rule that reports the same defect with its source: C501 (shell
+/// command built at run time) and C601, C502 (SQL built from strings) and C602, C105
+/// (non-literal format) and C603. Where both fire on one call, the taint finding is kept: it
+/// says where the data comes from and is reported with higher confidence, so the pattern
+/// finding adds nothing. Elsewhere (data of unknown origin, a parameter no caller in the file
+/// taints) the pattern rule remains the only signal.
+const SUPERSEDED_ON_SAME_CALL: &[(&str, &str)] =
+    &[("C501", "C601"), ("C502", "C602"), ("C105", "C603")];
+
+/// The taint rule whose finding inside the same call replaces this pattern rule's, if any.
+pub fn superseded_on_same_call(id: &str) -> Option<&'static str> {
+    SUPERSEDED_ON_SAME_CALL
+        .iter()
+        .find(|(pattern, _)| *pattern == id)
+        .map(|(_, taint)| *taint)
+}
+
 /// Rules whose hits may depend on calls into other files ([`crate::Hit::unless_authorized_by`]):
 /// when one of them runs, every file contributes to the project's [`crate::AuthzIndex`].
 const USES_AUTHZ_INDEX: &[&str] = &["PY931"];

@@ -2,7 +2,7 @@
 //! [`C_GROUPS`] the C and C++ groups (under `c/`).
 
 pub(crate) mod authz;
-mod c;
+pub(crate) mod c;
 mod crypto;
 mod deserialization;
 mod dos;

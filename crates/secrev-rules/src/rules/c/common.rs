@@ -450,15 +450,19 @@ const LIBC_TEXT_MACROS: &[&str] = &["P_tmpdir"];
 /// `g_shell_quote(s)`, `KShell::quoteArg(s)`, `sqlite3_mprintf("%q", s)`), directly or through
 /// a variable bound to one.
 pub(crate) fn is_escaped(value: &Value) -> bool {
-    value.resolved().as_call().is_some_and(|call| {
-        let name = call
-            .callee
-            .method
-            .as_deref()
-            .unwrap_or(call.callee.text.as_str())
-            .to_ascii_lowercase();
-        name.contains("escape") || name.contains("quote") || name.contains("sanitize")
-    })
+    value.resolved().as_call().is_some_and(escapes)
+}
+
+/// Whether a call is named as escaping or quoting its argument (`shellQuote(arg)`,
+/// `db.escapeString(s)`).
+pub(crate) fn escapes(call: &Call) -> bool {
+    let name = call
+        .callee
+        .method
+        .as_deref()
+        .unwrap_or(call.callee.text.as_str())
+        .to_ascii_lowercase();
+    name.contains("escape") || name.contains("quote") || name.contains("sanitize")
 }
 
 /// The items of a list built with `QStringList() << "-c" << cmd`, `{"-c", cmd}` or

@@ -8,7 +8,7 @@ mod lifetimes;
 mod memory;
 mod platform;
 mod races;
-mod taint;
+pub(crate) mod taint;
 
 use crate::Rule;
 

@@ -24,7 +24,7 @@ pub(crate) static RULE: Rule = Rule {
                    parameter named as a format) is not reported: its callers are where the \
                    format is chosen. Formats of other origins (message tables, buffers the \
                    program formats itself) are left to the taint analysis, which sees where \
-                   input goes.",
+                   input goes. Where C603 follows data from a source to the same call, its finding, which names the source, is reported instead of this one.",
             why: "A format string is a small program: `%n` writes to memory, `%s` and `%x` read \
                   the stack. When the text comes from input, an attacker can leak memory or \
                   overwrite it.",

@@ -24,7 +24,7 @@ pub(crate) static RULE: Rule = Rule {
                    commands, commands whose only variable parts are numbers, and commands a \
                    wrapper is handed whole by its caller (`run(cmd)`, or a program from the \
                    caller completed with fixed options) are not reported: checking those is \
-                   the caller's job.",
+                   the caller's job. Where C601 follows data from a source to the same call, its finding, which names the source, is reported instead of this one.",
             why: "The shell interprets quotes, `;`, `|`, `$(...)` and backticks in the command: a \
                   file name or host name containing them runs arbitrary commands with the \
                   program's privileges.",

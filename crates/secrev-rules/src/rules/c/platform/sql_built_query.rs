@@ -29,7 +29,7 @@ pub(crate) static RULE: Rule = Rule {
                    from the caller (the object's state, a row read back from the catalogue) \
                    are reported at medium severity and low confidence. Pieces that are numbers, \
                    single characters, escaped, or variables that only ever hold constant \
-                   clauses (`filter += \"AND x = 0\"` on some branches) are not data.",
+                   clauses (`filter += \"AND x = 0\"` on some branches) are not data. Where C602 follows data from a source to the same call, its finding, which names the source, is reported instead of this one.",
             why: "Text pasted into SQL can close the quoted literal and add its own clauses: a \
                   name like `x' OR '1'='1` reads or deletes every row, and stacked statements \
                   can change the schema.",
