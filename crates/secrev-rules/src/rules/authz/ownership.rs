@@ -34,6 +34,11 @@ impl<'f> Params<'f> {
             body: Vec::new(),
         };
         for p in &f.params {
+            // A parameter with a computed default is injected, not read from the URL
+            // (FastAPI's `current_user: User = Depends(get_current_user)`).
+            if p.default.as_ref().is_some_and(|d| d.as_call().is_some()) {
+                continue;
+            }
             if scoping.body_params.matches(&p.name) {
                 params.body.push(&p.name);
             } else if !scoping.request_params.matches(&p.name) {
