@@ -10,7 +10,8 @@
 
 use super::analysis;
 use super::ownership::{
-    admin_only, callee_shape, caller_in, conditions, method_of, names_caller, origin, root, statements, Origin, Params,
+    admin_only, callee_shape, caller_in, conditions, method_of, names_caller, origin, root,
+    statements, Origin, Params,
 };
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -161,7 +162,11 @@ fn root_name(qualname: &str) -> &str {
 }
 
 /// The owner fields the handler writes from the request body: the field, where, and the value.
-fn owner_writes(scoping: &Scoping, params: &Params, f: &Function) -> Vec<(String, ByteSpan, ByteSpan)> {
+fn owner_writes(
+    scoping: &Scoping,
+    params: &Params,
+    f: &Function,
+) -> Vec<(String, ByteSpan, ByteSpan)> {
     let from_body = |v: &Value| origin(scoping, params, v) == Some(Origin::Body);
     let mut found = Vec::new();
     let mut stored = Vec::new();
@@ -230,9 +235,17 @@ fn stored_field(path: &str) -> &str {
 fn is_write(scoping: &Scoping, params: &Params, call: &Call) -> bool {
     let method = method_of(call);
     let constructor = method.starts_with(|c: char| c.is_ascii_uppercase())
-        && !["Error", "Exception", "Response", "HTTP", "Http", "Forbidden", "NotFound"]
-            .iter()
-            .any(|w| method.contains(w));
+        && ![
+            "Error",
+            "Exception",
+            "Response",
+            "HTTP",
+            "Http",
+            "Forbidden",
+            "NotFound",
+        ]
+        .iter()
+        .any(|w| method.contains(w));
     let on_request = call
         .callee
         .receiver

@@ -12,8 +12,8 @@
 
 use super::analysis::{self, Handler, MIN_CHECKING_SHARE, MIN_CHECKING_SIBLINGS};
 use super::ownership::{
-    admin_only, callee_shape, caller_in, conditions, method_of, names_caller, names_local, origin, root,
-    statements, Params,
+    admin_only, callee_shape, caller_in, conditions, method_of, names_caller, names_local, origin,
+    root, statements, Params,
 };
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -284,7 +284,10 @@ fn compared_id<'v>(scoping: &Scoping, v: &'v Value) -> Option<&'v Value> {
     let [left, right] = operands.as_slice() else {
         return None;
     };
-    let is_column = |v: &Value| v.last_name().is_some_and(|n| scoping.id_keywords.matches(n));
+    let is_column = |v: &Value| {
+        v.last_name()
+            .is_some_and(|n| scoping.id_keywords.matches(n))
+    };
     if is_column(left) {
         Some(right)
     } else if is_column(right) {
@@ -322,9 +325,22 @@ fn scoped_by(
     if let Some(idiom) = h.checks.iter().find(|c| has_target(scoping, f, c.span)) {
         return Some(format!("{} with the object as its target", idiom.name));
     }
+    // A test of the object against the caller, or against the owner named in the URL
+    // (`/users/{user_id}/access_tokens/{id}`: keystone's policy binds `user_id` to the caller,
+    // the handler the token to `user_id`).
     let name = target?;
+    let url_owners: Vec<&str> = f
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|p| scoping.owner_fields.matches(p))
+        .collect();
     conditions(f)
-        .find(|c| names_local(c, name) && names_caller(scoping, c))
+        .find(|c| {
+            names_local(c, name)
+                && (names_caller(scoping, c)
+                    || url_owners.iter().any(|owner| names_local(c, owner)))
+        })
         .map(|c| format!("a test of the loaded object (`if {}`)", ctx.code(c.span)))
 }
 
@@ -408,7 +424,13 @@ fn returns(f: &Function, name: &str, load: &Value) -> bool {
 /// Whether the load is changed: a change chained on it (`Invoice.objects.filter(pk=pk).delete()`),
 /// or, held in `name`, an attribute stored into it, a changing method called on it
 /// (`note.delete()`), or the object handed to a state-changing call (`db.session.delete(note)`).
-fn changes(scoping: &Scoping, f: &Function, value: &Value, call: &Call, name: Option<&str>) -> bool {
+fn changes(
+    scoping: &Scoping,
+    f: &Function,
+    value: &Value,
+    call: &Call,
+    name: Option<&str>,
+) -> bool {
     let chained = any_in(value, &mut |inner| {
         inner.as_call().is_some_and(|c| {
             scoping.modify_methods.matches(method_of(c))
@@ -447,7 +469,6 @@ fn changes(scoping: &Scoping, f: &Function, value: &Value, call: &Call, name: Op
 /// Whether `text` contains `word` as a whole identifier.
 fn has_word(text: &str, word: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(at, _)| {
-        !text[..at].ends_with(ident) && !text[at + word.len()..].starts_with(ident)
-    })
+    text.match_indices(word)
+        .any(|(at, _)| !text[..at].ends_with(ident) && !text[at + word.len()..].starts_with(ident))
 }

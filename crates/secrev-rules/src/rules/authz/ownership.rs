@@ -158,13 +158,17 @@ pub(super) fn names_local(v: &Value, name: &str) -> bool {
 
 /// The values a function's statements compute, in block order, with whether each is returned.
 pub(super) fn statements(f: &Function) -> impl Iterator<Item = (&Stmt, &Value)> {
-    f.cfg.blocks.iter().flat_map(|b| &b.stmts).filter_map(|stmt| {
-        let value = match stmt {
-            Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value.as_ref()),
-            Stmt::Return { value, .. } => value.as_deref(),
-        };
-        value.map(|v| (stmt, v))
-    })
+    f.cfg
+        .blocks
+        .iter()
+        .flat_map(|b| &b.stmts)
+        .filter_map(|stmt| {
+            let value = match stmt {
+                Stmt::Assign { value, .. } | Stmt::Eval(value) => Some(value.as_ref()),
+                Stmt::Return { value, .. } => value.as_deref(),
+            };
+            value.map(|v| (stmt, v))
+        })
 }
 
 /// The conditions of a function's branches.
