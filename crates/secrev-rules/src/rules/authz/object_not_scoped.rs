@@ -255,7 +255,7 @@ fn loader<'v>(
         let ValueKind::Call(call) = &inner.kind else {
             return false;
         };
-        if !scoping.loaders.matches(&callee_shape(call)) {
+        if !scoping.loaders.matches(&loader_shape(call)) {
             return false;
         }
         let id = call
@@ -273,6 +273,22 @@ fn loader<'v>(
         found.is_some()
     });
     found
+}
+
+/// The shape of a call (`callee_shape`), with a receiver held in a name replaced by the call
+/// it holds: `qs.get(pk=pk)` after `qs = Invoice.objects.filter(...)` is
+/// `Invoice.objects.filter().get`.
+fn loader_shape(call: &Call) -> String {
+    let held = call
+        .callee
+        .receiver
+        .as_deref()
+        .filter(|r| matches!(r.kind, ValueKind::Ref { .. }))
+        .and_then(|r| r.resolved().as_call());
+    match held {
+        Some(inner) => format!("{}().{}", callee_shape(inner), method_of(call)),
+        None => callee_shape(call),
+    }
 }
 
 /// The value an id column is compared with in a SQLAlchemy filter (`note_id` in
