@@ -103,12 +103,6 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
                 .filter(|l| !l.scoped.is_empty() || !l.unscoped.is_empty())
         })
         .collect();
-    let index: HashMap<&str, usize> = view
-        .handlers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.function.qualname.as_str(), i))
-        .collect();
     for (i, handler) in view.handlers.iter().enumerate() {
         let Some(first) = loads[i].as_ref().and_then(|l| l.unscoped.first()) else {
             continue;
@@ -117,8 +111,9 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
             .siblings(i)
             .into_iter()
             .filter_map(|s| {
-                let l = loads[*index.get(s.function.qualname.as_str())?].as_ref()?;
-                Some((s, l))
+                // By identity: versioned copies of a handler share a qualified name.
+                let at = view.handlers.iter().position(|h| std::ptr::eq(h, s))?;
+                Some((s, loads[at].as_ref()?))
             })
             .collect();
         let scoping_siblings: Vec<&(&Handler, &Loads)> =
