@@ -57,6 +57,51 @@ struct Section {
     policy_defaults: PolicyDefaultSection,
     #[serde(default)]
     denial: DenialSection,
+    #[serde(default)]
+    scoping: ScopingSection,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ScopingSection {
+    #[serde(default)]
+    loaders: Vec<String>,
+    #[serde(default)]
+    id_keywords: Vec<String>,
+    #[serde(default)]
+    public_filters: Vec<String>,
+    #[serde(default)]
+    caller: Vec<String>,
+    #[serde(default)]
+    context_args: Vec<String>,
+    #[serde(default)]
+    admin_contexts: Vec<String>,
+    #[serde(default)]
+    request_params: Vec<String>,
+    #[serde(default)]
+    body_params: Vec<String>,
+    #[serde(default)]
+    request_data: Vec<String>,
+    #[serde(default)]
+    url_data: Vec<String>,
+    #[serde(default)]
+    converters: Vec<String>,
+    #[serde(default)]
+    owner_fields: Vec<String>,
+    #[serde(default)]
+    write_methods: Vec<String>,
+    #[serde(default)]
+    modify_methods: Vec<String>,
+    #[serde(default)]
+    target_keywords: Vec<String>,
+    #[serde(default)]
+    admin_idioms: Vec<String>,
+    #[serde(default)]
+    authentication: Vec<String>,
+    #[serde(default)]
+    scoped_accessors: Vec<String>,
+    #[serde(default)]
+    queryset_methods: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -235,6 +280,52 @@ pub struct Authz {
     pub denial_status_callees: Globs,
     /// Keywords that set a response's status (`Response(status=403)`).
     pub denial_status_keywords: Vec<String>,
+    /// How handlers load objects by id and scope them to the caller (PY935, PY936).
+    pub scoping: Scoping,
+}
+
+/// The `[authz.scoping]` table: loading objects by a caller-supplied id, scoping them to the
+/// caller, and the fields that name an object's owner.
+#[derive(Debug, Default)]
+pub struct Scoping {
+    /// Calls that load objects by id, as written with call arguments left out.
+    pub loaders: Globs,
+    /// Keywords of a loader that carry the id (`pk`, `*_id`).
+    pub id_keywords: Globs,
+    /// Keywords of a load that select public objects (`published=True`).
+    pub public_filters: Globs,
+    /// The caller's identity (`request.user`, `context.project_id`).
+    pub caller: Globs,
+    /// Names of an OpenStack request context handed to a loader.
+    pub context_args: Globs,
+    /// Calls that make a context an administrator's (`context.elevated()`).
+    pub admin_contexts: Globs,
+    /// Handler parameters that are not ids from the URL.
+    pub request_params: Globs,
+    /// Handler parameters that are the request body.
+    pub body_params: Globs,
+    /// Request data as written (`request.json`, `req.params`).
+    pub request_data: Globs,
+    /// Path parameters as written (`self.kwargs`, `request.match_info`).
+    pub url_data: Globs,
+    /// Calls that only convert the value they are given (`int`).
+    pub converters: Globs,
+    /// Fields of an object that name its owner.
+    pub owner_fields: Globs,
+    /// Methods that write an object.
+    pub write_methods: Globs,
+    /// Methods of a loaded object that change it.
+    pub modify_methods: Globs,
+    /// Keywords of an authorizing call that hand it the object acted on (`target=`).
+    pub target_keywords: Globs,
+    /// Idioms that admit administrators or role holders to every object.
+    pub admin_idioms: Globs,
+    /// Idioms that only authenticate the caller.
+    pub authentication: Globs,
+    /// Methods of a view class that load through the class's scoped queryset.
+    pub scoped_accessors: Globs,
+    /// Methods of a view class that define that queryset.
+    pub queryset_methods: Globs,
 }
 
 impl Authz {
@@ -307,6 +398,30 @@ impl Authz {
         extend(&mut self.denial_status_names, &s.denial.status_names);
         extend(&mut self.denial_status_callees, &s.denial.status_callees);
         self.denial_status_keywords.extend(s.denial.status_keywords);
+        let (into, from) = (&mut self.scoping, &s.scoping);
+        for (globs, patterns) in [
+            (&mut into.loaders, &from.loaders),
+            (&mut into.id_keywords, &from.id_keywords),
+            (&mut into.public_filters, &from.public_filters),
+            (&mut into.caller, &from.caller),
+            (&mut into.context_args, &from.context_args),
+            (&mut into.admin_contexts, &from.admin_contexts),
+            (&mut into.request_params, &from.request_params),
+            (&mut into.body_params, &from.body_params),
+            (&mut into.request_data, &from.request_data),
+            (&mut into.url_data, &from.url_data),
+            (&mut into.converters, &from.converters),
+            (&mut into.owner_fields, &from.owner_fields),
+            (&mut into.write_methods, &from.write_methods),
+            (&mut into.modify_methods, &from.modify_methods),
+            (&mut into.target_keywords, &from.target_keywords),
+            (&mut into.admin_idioms, &from.admin_idioms),
+            (&mut into.authentication, &from.authentication),
+            (&mut into.scoped_accessors, &from.scoped_accessors),
+            (&mut into.queryset_methods, &from.queryset_methods),
+        ] {
+            extend(globs, patterns);
+        }
     }
 
     /// The authorizing call `qualname` (resolved, may be empty) or `text` (as written) is.
@@ -379,5 +494,11 @@ mod tests {
             .check("", "exc.HTTPForbidden")
             .is_some_and(|c| c.denial));
         assert!(model.check("", "AccessDenied").is_some_and(|c| c.denial));
+        let scoping = &model.scoping;
+        assert!(scoping.loaders.matches("Invoice.objects.get"));
+        assert!(scoping.loaders.matches("session.query().get"));
+        assert!(scoping.caller.matches("request.user.tenant"));
+        assert!(scoping.owner_fields.matches("project_id"));
+        assert!(!scoping.owner_fields.matches("name"));
     }
 }
