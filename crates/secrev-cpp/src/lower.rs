@@ -451,6 +451,7 @@ fn declared_locals(facts: &FileFacts, decl: Node, param: bool) -> Vec<Local> {
             is_static,
             is_const: is_const || const_inside,
             span: span(name),
+            scope: decl.parent().map_or(span(decl), span),
         });
     }
     locals

@@ -127,6 +127,10 @@ pub struct Local {
     /// Declared `const` (the variable itself, or what it points to).
     pub is_const: bool,
     pub span: ByteSpan,
+    /// Where the name is visible: the block, `for` statement or condition the declaration sits
+    /// in (the parameter list for parameters), so a later use of the same name outside it is
+    /// known to mean something else.
+    pub scope: ByteSpan,
 }
 
 impl Function {

@@ -1,0 +1,287 @@
+//! Which variables declared without a value may still hold no value when control reaches each
+//! statement: a forward "maybe unassigned" dataflow over a C function's graph, tuned to stay
+//! quiet on paths that only exist because the graph cannot see what the code relies on.
+//!
+//! Three assumptions keep it precise (each drops paths, never adds them):
+//! - loops run at least once: the edge leaving a loop header carries only the state that
+//!   comes back around the loop, not the state from before the loop;
+//! - a `switch` covers its values: the edge from the dispatch to what follows the `switch` is not
+//!   followed (nor is the `default:` edge, which the graph does not tell apart);
+//! - conditions are correlated: a variable left unset on a path that tested some names, or whose
+//!   assignments come with a flag (`idx = i; found = 1;`), is no longer followed past a later
+//!   test of those names (`if (found)`), which usually decides whether it was set.
+
+use secrev_ir::{any_in, BlockId, Cfg, Edge, EdgeKind, Stmt, Value, ValueKind, ENTRY, EXIT};
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+/// What a statement does to a tracked variable.
+pub(crate) enum Effect {
+    Untouched,
+    /// Reads it, at this span.
+    Read(secrev_core::ByteSpan),
+    /// Sets it (or may: its address escapes, it is passed to something that may set it).
+    Write,
+    /// Ends the path (`exit`, `abort`).
+    NoReturn,
+}
+
+/// A variable that may still be unassigned.
+#[derive(Clone)]
+struct Unset<'c> {
+    /// The names the conditions on the unassigned paths tested.
+    tested: BTreeSet<&'c str>,
+    /// Whether some path to here did assign it (so a test may tell the paths apart).
+    partly: bool,
+}
+
+/// For each tracked variable, `None` once assigned on every path here.
+type State<'c> = Vec<Option<Unset<'c>>>;
+
+/// The problem: how many variables, what each statement does to each, and each variable's
+/// companions (names assigned next to it).
+pub(crate) struct Problem<'p, 'c> {
+    pub cfg: &'c Cfg,
+    pub vars: usize,
+    pub effect: &'p dyn Fn(&'c Stmt, usize) -> Effect,
+    pub companions: &'p [Vec<&'c str>],
+}
+
+/// Every read of a tracked variable on a path where it may be unassigned: (variable, span).
+/// Empty when the analysis does not settle within its budget.
+pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, secrev_core::ByteSpan)> {
+    let blocks = p.cfg.blocks.len();
+    let shape = LoopShape::of(p.cfg);
+    let mut entry: Vec<Option<State>> = vec![None; blocks];
+    let mut back: Vec<Option<State>> = vec![None; blocks];
+    let Some(first) = entry.get_mut(ENTRY as usize) else {
+        return Vec::new();
+    };
+    *first = Some(vec![
+        Some(Unset {
+            tested: BTreeSet::new(),
+            partly: false,
+        });
+        p.vars
+    ]);
+    let mut queue: VecDeque<BlockId> = VecDeque::from([ENTRY]);
+    let mut queued = vec![false; blocks];
+    let mut budget = 30 * blocks + 100;
+    while let Some(id) = queue.pop_front() {
+        queued[id as usize] = false;
+        budget = match budget.checked_sub(1) {
+            Some(left) => left,
+            None => return Vec::new(),
+        };
+        let block = &p.cfg.blocks[id as usize];
+        let through = entry[id as usize].clone().and_then(|s| transfer(p, id, s));
+        let around = back[id as usize].clone().and_then(|s| transfer(p, id, s));
+        for edge in &block.succs {
+            if edge.to == EXIT || !followed(block, edge) {
+                continue;
+            }
+            let leaving = shape.exits.contains(&(id, edge.to));
+            let Some(state) = (if leaving { &around } else { &through }) else {
+                continue;
+            };
+            let state = cross(p, edge, state.clone());
+            let to = edge.to as usize;
+            let mut changed = join(&mut entry[to], &state);
+            if shape.back.contains(&(id, edge.to)) {
+                changed |= join(&mut back[to], &state);
+            }
+            if changed && !std::mem::replace(&mut queued[to], true) {
+                queue.push_back(edge.to);
+            }
+        }
+    }
+    let mut reads = Vec::new();
+    for (id, state) in entry.iter().enumerate() {
+        let Some(mut state) = state.clone() else {
+            continue;
+        };
+        for stmt in &p.cfg.blocks[id].stmts {
+            for (var, slot) in state.iter_mut().enumerate() {
+                if slot.is_none() {
+                    continue;
+                }
+                match (p.effect)(stmt, var) {
+                    Effect::Read(span) => reads.push((var, span)),
+                    Effect::Write => *slot = None,
+                    Effect::Untouched | Effect::NoReturn => {}
+                }
+            }
+        }
+    }
+    reads
+}
+
+/// The state after the block's statements, or `None` when every path through it ends.
+fn transfer<'c>(p: &Problem<'_, 'c>, id: BlockId, mut state: State<'c>) -> Option<State<'c>> {
+    for stmt in &p.cfg.blocks[id as usize].stmts {
+        for (var, slot) in state.iter_mut().enumerate() {
+            match (p.effect)(stmt, var) {
+                Effect::Write => *slot = None,
+                Effect::NoReturn => return None,
+                Effect::Untouched | Effect::Read(_) => {}
+            }
+        }
+    }
+    Some(state)
+}
+
+/// The state along `edge`: a branch adds what it tests to each unassigned variable's path, or
+/// stops following a variable whose path (or companions) it tests again.
+fn cross<'c>(p: &Problem<'_, 'c>, edge: &'c Edge, mut state: State<'c>) -> State<'c> {
+    let EdgeKind::Branch { cond, .. } = &edge.kind else {
+        return state;
+    };
+    let tested = names(cond);
+    for (var, slot) in state.iter_mut().enumerate() {
+        let Some(unset) = slot else {
+            continue;
+        };
+        // An `else if` chain tests the same names on paths that all left it unset: only a
+        // test reached by paths that set it and paths that did not can tell them apart.
+        let again = tested
+            .iter()
+            .any(|n| unset.tested.contains(n) || p.companions[var].contains(n));
+        if again && unset.partly {
+            *slot = None;
+        } else {
+            unset.tested.extend(tested.iter().copied());
+        }
+    }
+    state
+}
+
+/// The access paths a condition reads.
+fn names(cond: &Value) -> Vec<&str> {
+    let mut found = Vec::new();
+    any_in(cond, &mut |v| {
+        if let Some(path) = v.path() {
+            found.push(path);
+        }
+        false
+    });
+    found
+}
+
+/// Merges `state` into `slot`; whether `slot` changed.
+fn join<'c>(slot: &mut Option<State<'c>>, state: &State<'c>) -> bool {
+    let Some(current) = slot else {
+        *slot = Some(state.clone());
+        return true;
+    };
+    let mut changed = false;
+    for (mine, theirs) in current.iter_mut().zip(state) {
+        match (mine.as_mut(), theirs) {
+            (None, None) => {}
+            (Some(m), None) => {
+                changed |= !std::mem::replace(&mut m.partly, true);
+            }
+            (None, Some(t)) => {
+                *mine = Some(Unset {
+                    tested: t.tested.clone(),
+                    partly: true,
+                });
+                changed = true;
+            }
+            (Some(m), Some(t)) => {
+                let before = m.tested.len();
+                m.tested.extend(t.tested.iter().copied());
+                changed |= m.tested.len() != before || (t.partly && !m.partly);
+                m.partly |= t.partly;
+            }
+        }
+    }
+    changed
+}
+
+/// Whether the search takes `edge` out of `block`: not a branch on a constant that goes the
+/// other way, and not the fall-back edge of a `switch` dispatch (a block whose branches are all
+/// `case` tests).
+fn followed(block: &secrev_ir::Block, edge: &Edge) -> bool {
+    match &edge.kind {
+        EdgeKind::Branch { cond, taken } => cond.truth() != Some(!taken),
+        EdgeKind::Normal => {
+            let mut cases = block.succs.iter().filter_map(|e| match &e.kind {
+                EdgeKind::Branch { cond, taken } => Some((cond, *taken)),
+                _ => None,
+            });
+            let first = cases.next();
+            let is_switch = first.is_some_and(|(cond, taken)| {
+                taken && matches!(cond.kind, ValueKind::Operation { op: "==", .. })
+            }) && cases.all(|(_, taken)| taken);
+            !is_switch
+        }
+        EdgeKind::Exception => true,
+    }
+}
+
+/// The loops of a graph: its back edges, and the edges that leave a loop from its header.
+struct LoopShape {
+    back: HashSet<(BlockId, BlockId)>,
+    exits: HashSet<(BlockId, BlockId)>,
+}
+
+impl LoopShape {
+    fn of(cfg: &Cfg) -> LoopShape {
+        let n = cfg.blocks.len();
+        let mut back = HashSet::new();
+        // Iterative depth-first search: an edge to a block still on the stack closes a loop.
+        let mut state = vec![0u8; n]; // 0 unseen, 1 on the stack, 2 done
+        let mut stack: Vec<(BlockId, usize)> = vec![(ENTRY, 0)];
+        if n > 0 {
+            state[0] = 1;
+        }
+        while let Some((id, next)) = stack.pop() {
+            let succs = &cfg.blocks[id as usize].succs;
+            let Some(edge) = succs.get(next) else {
+                state[id as usize] = 2;
+                continue;
+            };
+            stack.push((id, next + 1));
+            let to = edge.to as usize;
+            match state.get(to) {
+                Some(0) => {
+                    state[to] = 1;
+                    stack.push((edge.to, 0));
+                }
+                Some(1) => {
+                    back.insert((id, edge.to));
+                }
+                _ => {}
+            }
+        }
+        let mut preds: Vec<Vec<BlockId>> = vec![Vec::new(); n];
+        for (id, block) in cfg.blocks.iter().enumerate() {
+            for edge in &block.succs {
+                if let Some(list) = preds.get_mut(edge.to as usize) {
+                    list.push(id as BlockId);
+                }
+            }
+        }
+        let mut exits = HashSet::new();
+        let headers: BTreeSet<BlockId> = back.iter().map(|(_, h)| *h).collect();
+        for header in headers {
+            // The natural loop: what reaches a back edge into `header` without passing it.
+            let mut body: HashSet<BlockId> = HashSet::from([header]);
+            let mut work: Vec<BlockId> = back
+                .iter()
+                .filter(|(_, h)| *h == header)
+                .map(|(s, _)| *s)
+                .collect();
+            while let Some(b) = work.pop() {
+                if body.insert(b) {
+                    work.extend(preds[b as usize].iter().copied());
+                }
+            }
+            for edge in &cfg.blocks[header as usize].succs {
+                if !body.contains(&edge.to) {
+                    exits.insert((header, edge.to));
+                }
+            }
+        }
+        LoopShape { back, exits }
+    }
+}
