@@ -409,7 +409,10 @@ fn declared_locals(facts: &FileFacts, decl: Node, param: bool) -> Vec<Local> {
     let mut cursor = decl.walk();
     for child in decl.children(&mut cursor) {
         match child.kind() {
-            "storage_class_specifier" if facts.text(child) == "static" => is_static = true,
+            // An `extern` declaration in a body names a file-scope variable.
+            "storage_class_specifier" if matches!(facts.text(child), "static" | "extern") => {
+                is_static = true
+            }
             "type_qualifier"
                 if facts.text(child) == "const" || facts.text(child) == "constexpr" =>
             {
@@ -1536,8 +1539,17 @@ impl<'f, 's> Body<'f, 's> {
         }
         self.cfg.goto(done);
         self.cfg.set_current(otherwise);
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            self.statement(alternative);
+        match node.child_by_field_name("alternative") {
+            // `#else`: the other alternative itself, not a third, empty one.
+            Some(alternative) if alternative.kind() == "preproc_else" => {
+                let mut cursor = alternative.walk();
+                let children: Vec<Node> = alternative.named_children(&mut cursor).collect();
+                for child in children {
+                    self.statement(child);
+                }
+            }
+            Some(alternative) => self.statement(alternative),
+            None => {}
         }
         self.cfg.goto(done);
         self.cfg.set_current(done);

@@ -122,7 +122,8 @@ pub struct Local {
     pub array_len: Option<Value>,
     /// A function parameter.
     pub param: bool,
-    /// Declared `static` (kept between calls, shared between threads) or at file scope.
+    /// Declared `static` (kept between calls, shared between threads), declared `extern`, or at
+    /// file scope.
     pub is_static: bool,
     /// Declared `const` (the variable itself, or what it points to).
     pub is_const: bool,

@@ -1,7 +1,7 @@
 //! C205 `uninitialized-read`: a local scalar or pointer declared without a value and read on
 //! some path before anything assigns it.
 
-use super::flow::{pointer_path, under, writes_through, ACCESSES_THROUGH};
+use super::flow::{pointer_path, reassigns, under, writes_through, ACCESSES_THROUGH};
 use super::unassigned::{unassigned_reads, Effect, Problem};
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
@@ -230,6 +230,8 @@ fn may_set(value: &Value, name: &str, cpp: bool) -> bool {
             .and_then(pointer_path)
             .is_some_and(|taken| under(taken, name)),
         ValueKind::Operation { op: ">>", operands } => cpp && operands.get(1).is_some_and(is_name),
+        // `(TYPE)&x` reads to the grammar as `(TYPE) & x` when it cannot tell `TYPE` is a type.
+        ValueKind::Operation { op: "&", operands } => operands.get(1).is_some_and(is_name),
         ValueKind::Call(call) => {
             call.args.iter().any(is_name) && (is_macro(call) || cpp && !reads_arguments(call))
         }
@@ -295,6 +297,43 @@ fn companions<'c>(function: &'c Function, name: &str, cpp: bool) -> Vec<&'c str>
     found
 }
 
+/// Whether something in the function assigns `name`. A variable nothing assigns is either
+/// set by a macro the file cannot see (`easy_init(curl)`) or broken code every compiler warns
+/// about; the paths that skip an assignment are what this rule is for.
+fn assigned_somewhere(function: &Function, name: &str, cpp: bool) -> bool {
+    function
+        .cfg
+        .blocks
+        .iter()
+        .flat_map(|b| &b.stmts)
+        .any(|s| reassigns(s, name) || matches!(effect(s, name, cpp), Effect::Write))
+}
+
+/// Whether `text` holds a preprocessor conditional (`#if`, `#ifdef`, `#else`, `#endif`): code
+/// between the declaration and the read depends on the configuration, and the graph joins
+/// configurations that are never compiled together (often as code the grammar misreads).
+fn configured(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        line.strip_prefix('#')
+            .map(str::trim_start)
+            .is_some_and(|d| d.starts_with("if") || d.starts_with("el") || d.starts_with("endif"))
+    })
+}
+
+/// Whether the read is `(void)x`, which only silences an unused-variable warning.
+fn voided(ctx: &Context, read: ByteSpan) -> bool {
+    let before = ctx.text(ByteSpan {
+        start: read.start.saturating_sub(16),
+        end: read.start,
+    });
+    before
+        .trim_end()
+        .trim_end_matches('(')
+        .trim_end()
+        .ends_with("(void)")
+}
+
 /// Whether a lambda inside `function` mentions `name` (it may capture it by reference).
 fn captured(ctx: &Context, function: &Function, name: &str) -> bool {
     ctx.unit.functions.iter().any(|f| {
@@ -320,7 +359,11 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
     let vars: Vec<&Local> = function
         .locals
         .iter()
-        .filter(|l| followed(function, l) && !captured(ctx, function, &l.name))
+        .filter(|l| {
+            followed(function, l)
+                && assigned_somewhere(function, &l.name, cpp)
+                && !captured(ctx, function, &l.name)
+        })
         .collect();
     if vars.is_empty() {
         return;
@@ -343,7 +386,12 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         let in_scope = local.span.end <= span.start
             && local.scope.start <= span.start
             && span.end <= local.scope.end;
-        if in_scope && first[var].is_none_or(|f| span.start < f.start) {
+        let between = ByteSpan {
+            start: local.span.end,
+            end: span.start,
+        };
+        let reported = in_scope && !configured(ctx.text(between)) && !voided(ctx, span);
+        if reported && first[var].is_none_or(|f| span.start < f.start) {
             first[var] = Some(span);
         }
     }
