@@ -6,13 +6,14 @@
 //! - loops run at least once: the edge leaving a loop header carries only the state that
 //!   comes back around the loop, not the state from before the loop;
 //! - a `switch` covers its values: the edge from the dispatch to what follows the `switch` is not
-//!   followed (nor is the `default:` edge, which the graph does not tell apart);
+//!   followed (nor is the `default:` edge, which the graph does not tell apart), and neither is
+//!   the way past an `else if` chain of `x == A` tests without a final `else`;
 //! - conditions are correlated: a variable left unset on a path that tested some names, or whose
 //!   assignments come with a flag (`idx = i; found = 1;`), is no longer followed past a later
 //!   test of those names (`if (found)`), which usually decides whether it was set.
 
 use secrev_ir::{any_in, BlockId, Cfg, Edge, EdgeKind, Stmt, Value, ValueKind, ENTRY, EXIT};
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet};
 
 /// What a statement does to a tracked variable.
 pub(crate) enum Effect {
@@ -26,7 +27,7 @@ pub(crate) enum Effect {
 }
 
 /// A variable that may still be unassigned.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct Unset<'c> {
     /// The names the conditions on the unassigned paths tested.
     tested: BTreeSet<&'c str>,
@@ -51,48 +52,78 @@ pub(crate) struct Problem<'p, 'c> {
 pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, secrev_core::ByteSpan)> {
     let blocks = p.cfg.blocks.len();
     let shape = LoopShape::of(p.cfg);
-    let mut entry: Vec<Option<State>> = vec![None; blocks];
-    let mut back: Vec<Option<State>> = vec![None; blocks];
-    let Some(first) = entry.get_mut(ENTRY as usize) else {
-        return Vec::new();
-    };
-    *first = Some(vec![
+    let order = p.cfg.reverse_postorder();
+    let mut into: Vec<Vec<&Edge>> = vec![Vec::new(); blocks];
+    for edge in p.cfg.blocks.iter().flat_map(|b| &b.succs) {
+        if let Some(list) = into.get_mut(edge.to as usize) {
+            list.push(edge);
+        }
+    }
+    let mut incoming: Vec<Vec<(BlockId, &Edge)>> = vec![Vec::new(); blocks];
+    for (id, block) in p.cfg.blocks.iter().enumerate() {
+        let reached_by = match into[id].as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        };
+        for edge in &block.succs {
+            if edge.to != EXIT && followed(block, edge) && !ends_chain(reached_by, edge) {
+                if let Some(list) = incoming.get_mut(edge.to as usize) {
+                    list.push((id as BlockId, edge));
+                }
+            }
+        }
+    }
+    let start: State = vec![
         Some(Unset {
             tested: BTreeSet::new(),
             partly: false,
         });
         p.vars
-    ]);
-    let mut queue: VecDeque<BlockId> = VecDeque::from([ENTRY]);
-    let mut queued = vec![false; blocks];
-    let mut budget = 30 * blocks + 100;
-    while let Some(id) = queue.pop_front() {
-        queued[id as usize] = false;
-        budget = match budget.checked_sub(1) {
-            Some(left) => left,
-            None => return Vec::new(),
-        };
-        let block = &p.cfg.blocks[id as usize];
-        let through = entry[id as usize].clone().and_then(|s| transfer(p, id, s));
-        let around = back[id as usize].clone().and_then(|s| transfer(p, id, s));
-        for edge in &block.succs {
-            if edge.to == EXIT || !followed(block, edge) {
-                continue;
+    ];
+    let mut entry: Vec<Option<State>> = vec![None; blocks];
+    let mut back: Vec<Option<State>> = vec![None; blocks];
+    // What leaves each block: through its statements from `entry`, and from `back`.
+    let mut through: Vec<Option<State>> = vec![None; blocks];
+    let mut around: Vec<Option<State>> = vec![None; blocks];
+    // Each state is recomputed from its predecessors (not only grown): dropping a variable at
+    // a correlated test must reach the blocks that saw it before the test was known to apply.
+    // That makes the iteration not monotone, so it has a budget; past it nothing is reported.
+    let mut settled = false;
+    for _ in 0..24 {
+        let mut changed = false;
+        for &id in &order {
+            let at = id as usize;
+            let (mut new_entry, mut new_back) = (None, None);
+            if id == ENTRY {
+                new_entry = Some(start.clone());
             }
-            let leaving = shape.exits.contains(&(id, edge.to));
-            let Some(state) = (if leaving { &around } else { &through }) else {
-                continue;
-            };
-            let state = cross(p, edge, state.clone());
-            let to = edge.to as usize;
-            let mut changed = join(&mut entry[to], &state);
-            if shape.back.contains(&(id, edge.to)) {
-                changed |= join(&mut back[to], &state);
+            for (from, edge) in &incoming[at] {
+                let leaving = shape.exits.contains(&(*from, id));
+                let out = if leaving { &around } else { &through };
+                let Some(state) = &out[*from as usize] else {
+                    continue;
+                };
+                let state = cross(p, edge, state.clone());
+                if shape.back.contains(&(*from, id)) {
+                    join(&mut new_back, &state);
+                }
+                join(&mut new_entry, &state);
             }
-            if changed && !std::mem::replace(&mut queued[to], true) {
-                queue.push_back(edge.to);
+            if new_entry != entry[at] || new_back != back[at] {
+                changed = true;
+                through[at] = new_entry.clone().and_then(|s| transfer(p, id, s));
+                around[at] = new_back.clone().and_then(|s| transfer(p, id, s));
+                entry[at] = new_entry;
+                back[at] = new_back;
             }
         }
+        if !changed {
+            settled = true;
+            break;
+        }
+    }
+    if !settled {
+        return Vec::new();
     }
     let mut reads = Vec::new();
     for (id, state) in entry.iter().enumerate() {
@@ -166,35 +197,28 @@ fn names(cond: &Value) -> Vec<&str> {
     found
 }
 
-/// Merges `state` into `slot`; whether `slot` changed.
-fn join<'c>(slot: &mut Option<State<'c>>, state: &State<'c>) -> bool {
+/// Merges `state` into `slot`.
+fn join<'c>(slot: &mut Option<State<'c>>, state: &State<'c>) {
     let Some(current) = slot else {
         *slot = Some(state.clone());
-        return true;
+        return;
     };
-    let mut changed = false;
     for (mine, theirs) in current.iter_mut().zip(state) {
         match (mine.as_mut(), theirs) {
             (None, None) => {}
-            (Some(m), None) => {
-                changed |= !std::mem::replace(&mut m.partly, true);
-            }
+            (Some(m), None) => m.partly = true,
             (None, Some(t)) => {
                 *mine = Some(Unset {
                     tested: t.tested.clone(),
                     partly: true,
                 });
-                changed = true;
             }
             (Some(m), Some(t)) => {
-                let before = m.tested.len();
                 m.tested.extend(t.tested.iter().copied());
-                changed |= m.tested.len() != before || (t.partly && !m.partly);
                 m.partly |= t.partly;
             }
         }
     }
-    changed
 }
 
 /// Whether the search takes `edge` out of `block`: not a branch on a constant that goes the
@@ -215,6 +239,39 @@ fn followed(block: &secrev_ir::Block, edge: &Edge) -> bool {
             !is_switch
         }
         EdgeKind::Exception => true,
+    }
+}
+
+/// Whether `edge` is the way past an `if (x == A) ... else if (x == B) ...` chain that has no
+/// final `else` (`reached_by` is the only edge into its block): like a `switch`, such a chain is
+/// taken to cover the values `x` can have.
+fn ends_chain(reached_by: Option<&Edge>, edge: &Edge) -> bool {
+    let tested = |edge: &Edge| match &edge.kind {
+        EdgeKind::Branch {
+            cond, taken: false, ..
+        } => match &cond.kind {
+            ValueKind::Operation { op: "==", operands } => match operands.as_slice() {
+                [subject, value] if is_label(value) => subject.path().map(str::to_owned),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    match (tested(edge), reached_by.and_then(tested)) {
+        (Some(now), Some(before)) => now == before,
+        _ => false,
+    }
+}
+
+/// An integer constant or a name in capitals (an enumerator or macro).
+fn is_label(value: &Value) -> bool {
+    match &value.kind {
+        ValueKind::Int(_) => true,
+        ValueKind::Ref { path, .. } => path
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "_:".contains(c)),
+        _ => false,
     }
 }
 

@@ -28,7 +28,8 @@ pub(crate) static RULE: Rule = Rule {
                    zero-initialised), nor are reads inside `sizeof`. To stay precise the \
                    search assumes every loop body runs at least once, that a `switch` covers \
                    the values it is given (neither its `default:` nor the way past it is \
-                   followed), and that a condition testing again something tested on the \
+                   followed, nor the way past an `else if` chain of `x == A` tests with no \
+                   final `else`), and that a condition testing again something tested on the \
                    unassigned path, or a flag assigned next to the variable (`idx = i; found = \
                    1;` then `if (found)`), decides whether the variable was set: the variable \
                    is not followed past such a test.",
@@ -271,10 +272,24 @@ fn first_read(value: &Value, name: &str) -> Option<ByteSpan> {
     found
 }
 
-/// Paths assigned in the same blocks as `name`: flags that record whether it was set.
+/// Paths assigned in the blocks that assign `name`, or in the blocks that lead only to them
+/// (`namex = n; if (!forms) nameccsid = a; else nameccsid = b;`): flags that record whether
+/// it was set.
 fn companions<'c>(function: &'c Function, name: &str, cpp: bool) -> Vec<&'c str> {
+    let blocks = &function.cfg.blocks;
+    // The only block leading to each block, when there is one.
+    let mut sole: Vec<Option<usize>> = vec![None; blocks.len()];
+    let mut count = vec![0u32; blocks.len()];
+    for (id, block) in blocks.iter().enumerate() {
+        for edge in &block.succs {
+            if let Some(n) = count.get_mut(edge.to as usize) {
+                *n += 1;
+                sole[edge.to as usize] = Some(id);
+            }
+        }
+    }
     let mut found = Vec::new();
-    for block in &function.cfg.blocks {
+    for (id, block) in blocks.iter().enumerate() {
         let sets = block
             .stmts
             .iter()
@@ -282,16 +297,23 @@ fn companions<'c>(function: &'c Function, name: &str, cpp: bool) -> Vec<&'c str>
         if !sets {
             continue;
         }
-        for stmt in &block.stmts {
-            if let Stmt::Assign { target, .. } = stmt {
-                let plain = target
-                    .path
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || "_.".contains(c));
-                if plain && !target.weak && target.path != name {
-                    found.push(target.path.as_str());
+        let mut at = Some(id);
+        for _ in 0..4 {
+            let Some(here) = at else {
+                break;
+            };
+            for stmt in &blocks[here].stmts {
+                if let Stmt::Assign { target, .. } = stmt {
+                    let plain = target
+                        .path
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || "_.".contains(c));
+                    if plain && !target.weak && target.path != name {
+                        found.push(target.path.as_str());
+                    }
                 }
             }
+            at = sole[here].filter(|_| count[here] == 1);
         }
     }
     found
