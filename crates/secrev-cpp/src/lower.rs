@@ -677,7 +677,7 @@ fn walk_items<'f>(
     }
     match node.kind() {
         "function_definition" => {
-            lower_function(node, facts, scope, None, out);
+            lower_function(node, facts, scope, out);
             return;
         }
         "declaration" if depth > 0 => {
@@ -715,13 +715,7 @@ fn walk_items<'f>(
 }
 
 /// Lowers one function definition (and, after it, the lambdas inside it).
-fn lower_function(
-    node: Node,
-    facts: &FileFacts,
-    scope: &[String],
-    outer: Option<&[Local]>,
-    out: &mut Output,
-) {
+fn lower_function(node: Node, facts: &FileFacts, scope: &[String], out: &mut Output) {
     let Some(declarator) = node.child_by_field_name("declarator") else {
         return;
     };
@@ -733,8 +727,6 @@ fn lower_function(
     let written = written.split_whitespace().collect::<String>();
     let mut parts: Vec<String> = scope.to_vec();
     parts.extend(written.split("::").map(str::to_owned));
-    let qualname = parts.join("::");
-    let name = parts.last().cloned().unwrap_or_default();
     let class = (parts.len() > 1).then(|| parts[parts.len() - 2].clone());
     let kind = if class
         .as_ref()
@@ -744,16 +736,40 @@ fn lower_function(
     } else {
         FunctionKind::Function
     };
-    let mut body = Body::new(facts, qualname, class, kind);
-    if let Some(outer) = outer {
-        body.locals.extend(outer.iter().cloned().map(|mut l| {
-            l.param = false;
-            l
-        }));
-        body.inherited = body.locals.len();
-    }
+    let header = Header {
+        kind,
+        name: parts.last().cloned().unwrap_or_default(),
+        qualname: parts.join("::"),
+        class,
+        name_span: name_node.map_or(span(node), span),
+        parameters: function_declarator.child_by_field_name("parameters"),
+    };
+    lower_body(node, header, facts, &[], out);
+}
+
+/// What tells a function definition and a lambda apart; the rest of their lowering is shared.
+struct Header<'t> {
+    kind: FunctionKind,
+    name: String,
+    qualname: String,
+    /// The class whose fields the body sees.
+    class: Option<String>,
+    name_span: ByteSpan,
+    parameters: Option<Node<'t>>,
+}
+
+/// Lowers the parameters and body of `node` (a function definition or lambda) into a
+/// [`Function`], seeing the variables of the enclosing function (`outer`) for lambdas, then
+/// the lambdas inside it.
+fn lower_body(node: Node, header: Header, facts: &FileFacts, outer: &[Local], out: &mut Output) {
+    let mut body = Body::new(facts, header.qualname, header.class, header.kind);
+    body.locals.extend(outer.iter().cloned().map(|mut l| {
+        l.param = false;
+        l
+    }));
+    body.inherited = body.locals.len();
     let mut params = Vec::new();
-    if let Some(list) = function_declarator.child_by_field_name("parameters") {
+    if let Some(list) = header.parameters {
         let mut cursor = list.walk();
         for param in list.children(&mut cursor) {
             // C names `...` `variadic_parameter`; C++ leaves it an anonymous `...` token.
@@ -786,14 +802,14 @@ fn lower_function(
     body.prescan(code);
     body.block(code);
     let lambdas = std::mem::take(&mut body.lambdas);
-    let too_deep = body.too_deep;
-    let locals = body.locals.split_off(body.inherited);
+    out.too_deep |= body.too_deep;
+    let all = body.locals;
     out.functions.push(Function {
-        kind,
-        name,
+        kind: header.kind,
+        name: header.name,
         qualname: body.qualname.clone(),
         span: span(node),
-        name_span: name_node.map_or(span(node), span),
+        name_span: header.name_span,
         params,
         decorators: Vec::new(),
         ops: body.ops,
@@ -801,11 +817,10 @@ fn lower_function(
         managed: Vec::new(),
         bases: Vec::new(),
         outer_names: Vec::new(),
-        locals: locals.clone(),
+        locals: all[body.inherited..].to_vec(),
     });
-    out.too_deep |= too_deep;
     for lambda in lambdas {
-        lower_lambda(lambda, facts, &body.qualname, &locals, out);
+        lower_lambda(lambda, facts, &body.qualname, &all, out);
     }
 }
 
@@ -828,56 +843,21 @@ fn find_function_declarator(declarator: Node) -> Option<Node> {
 
 /// A lambda inside `outer`: a function of its own that sees the outer variables' types.
 fn lower_lambda(node: Node, facts: &FileFacts, outer: &str, locals: &[Local], out: &mut Output) {
-    let qualname = format!("{outer}::<lambda>");
-    let mut body = Body::new(facts, qualname.clone(), None, FunctionKind::Lambda);
-    body.locals.extend(locals.iter().cloned());
-    body.inherited = body.locals.len();
-    let mut params = Vec::new();
-    if let Some(list) = node
-        .child_by_field_name("declarator")
-        .and_then(|d| d.child_by_field_name("parameters"))
-    {
-        let mut cursor = list.walk();
-        for param in list.named_children(&mut cursor) {
-            for local in declared_locals(facts, param, true) {
-                params.push(Param {
-                    name: local.name.to_string(),
-                    default: None,
-                    span: local.span,
-                });
-                body.locals.push(local);
-            }
-        }
-    }
-    let Some(code) = node.child_by_field_name("body") else {
-        return;
-    };
-    body.prescan(code);
-    body.block(code);
-    let lambdas = std::mem::take(&mut body.lambdas);
-    let all = body.locals.clone();
-    out.too_deep |= body.too_deep;
-    out.functions.push(Function {
+    let at = span(node);
+    let header = Header {
         kind: FunctionKind::Lambda,
         name: "<lambda>".to_owned(),
-        qualname: qualname.clone(),
-        span: span(node),
+        qualname: format!("{outer}::<lambda>"),
+        class: None,
         name_span: ByteSpan {
-            start: span(node).start,
-            end: span(node).start,
+            start: at.start,
+            end: at.start,
         },
-        params,
-        decorators: Vec::new(),
-        ops: body.ops,
-        cfg: body.cfg.finish(),
-        managed: Vec::new(),
-        bases: Vec::new(),
-        outer_names: Vec::new(),
-        locals: all[body.inherited..].to_vec(),
-    });
-    for lambda in lambdas {
-        lower_lambda(lambda, facts, &qualname, &all, out);
-    }
+        parameters: node
+            .child_by_field_name("declarator")
+            .and_then(|d| d.child_by_field_name("parameters")),
+    };
+    lower_body(node, header, facts, locals, out);
 }
 
 /// One body being lowered: its graph, ops, declared variables and what is known about them.

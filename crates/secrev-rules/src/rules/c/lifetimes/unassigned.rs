@@ -12,6 +12,7 @@
 //!   assignments come with a flag (`idx = i; found = 1;`), is no longer followed past a later
 //!   test of those names (`if (found)`), which usually decides whether it was set.
 
+use secrev_core::ByteSpan;
 use secrev_ir::{any_in, BlockId, Cfg, Edge, EdgeKind, Stmt, Value, ValueKind, ENTRY, EXIT};
 use std::collections::{BTreeSet, HashSet};
 
@@ -19,7 +20,7 @@ use std::collections::{BTreeSet, HashSet};
 pub(crate) enum Effect {
     Untouched,
     /// Reads it, at this span.
-    Read(secrev_core::ByteSpan),
+    Read(ByteSpan),
     /// Sets it (or may: its address escapes, it is passed to something that may set it).
     Write,
     /// Ends the path (`exit`, `abort`).
@@ -49,7 +50,7 @@ pub(crate) struct Problem<'p, 'c> {
 
 /// Every read of a tracked variable on a path where it may be unassigned: (variable, span).
 /// Empty when the analysis does not settle within its budget.
-pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, secrev_core::ByteSpan)> {
+pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, ByteSpan)> {
     let blocks = p.cfg.blocks.len();
     let shape = LoopShape::of(p.cfg);
     let order = p.cfg.reverse_postorder();
@@ -132,18 +133,47 @@ pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, secrev_core::ByteSpan
         };
         for stmt in &p.cfg.blocks[id].stmts {
             for (var, slot) in state.iter_mut().enumerate() {
-                if slot.is_none() {
+                let Some(unset) = slot else {
                     continue;
-                }
+                };
                 match (p.effect)(stmt, var) {
-                    Effect::Read(span) => reads.push((var, span)),
+                    Effect::Read(span)
+                        if !short_circuited(stmt, span, unset, &p.companions[var]) =>
+                    {
+                        reads.push((var, span))
+                    }
                     Effect::Write => *slot = None,
-                    Effect::Untouched | Effect::NoReturn => {}
+                    Effect::Read(_) | Effect::Untouched | Effect::NoReturn => {}
                 }
             }
         }
     }
     reads
+}
+
+/// Whether the read at `span` sits in a later operand of `&&`/`||` than a test of the names
+/// the unassigned path tested, or of a companion (`!valid || elapsed > limit`): the earlier
+/// operand decides whether the read happens, as a separate `if` would.
+fn short_circuited(stmt: &Stmt, span: ByteSpan, unset: &Unset, companions: &[&str]) -> bool {
+    let Some(value) = crate::held::stmt_value(stmt) else {
+        return false;
+    };
+    let decides = |v: &Value| {
+        names(v)
+            .iter()
+            .any(|n| unset.tested.contains(n) || companions.contains(n))
+    };
+    any_in(value, &mut |v| match &v.kind {
+        ValueKind::Operation {
+            op: "and" | "or",
+            operands,
+        } => operands.iter().enumerate().any(|(k, operand)| {
+            operand.span.start <= span.start
+                && span.end <= operand.span.end
+                && operands[..k].iter().any(decides)
+        }),
+        _ => false,
+    })
 }
 
 /// The state after the block's statements, or `None` when every path through it ends.

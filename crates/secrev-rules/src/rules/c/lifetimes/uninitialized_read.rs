@@ -154,9 +154,15 @@ fn reads_arguments(call: &Call) -> bool {
 }
 
 /// Whether `local` is a variable this rule follows: an automatic scalar or pointer declared
-/// once in the function, without a value.
-fn followed(function: &Function, local: &Local) -> bool {
+/// once in the function, without a value (`const char *s(name(op));` has one, though the
+/// grammar reads it as a function declaration).
+fn followed(ctx: &Context, function: &Function, local: &Local) -> bool {
+    let after = ctx.text(ByteSpan {
+        start: local.span.end,
+        end: local.span.end.saturating_add(2),
+    });
     !local.param
+        && !after.trim_start().starts_with('(')
         && !local.is_static
         && local.array_len.is_none()
         && (local.pointers > 0 || SCALAR_TYPES.contains(&local.ty.as_str()))
@@ -184,7 +190,7 @@ fn effect(stmt: &Stmt, name: &str, cpp: bool) -> Effect {
         if ends_path(value) {
             return Effect::NoReturn;
         }
-        if may_set(value, name, cpp) {
+        if may_set(value, name, cpp) || macro_statement(stmt) {
             return Effect::Write;
         }
         if let Some(span) = first_read(value, name) {
@@ -323,24 +329,49 @@ fn companions<'c>(function: &'c Function, name: &str, cpp: bool) -> Vec<&'c str>
 /// set by a macro the file cannot see (`easy_init(curl)`) or broken code every compiler warns
 /// about; the paths that skip an assignment are what this rule is for.
 fn assigned_somewhere(function: &Function, name: &str, cpp: bool) -> bool {
-    function
-        .cfg
-        .blocks
-        .iter()
-        .flat_map(|b| &b.stmts)
-        .any(|s| reassigns(s, name) || matches!(effect(s, name, cpp), Effect::Write))
+    function.cfg.blocks.iter().flat_map(|b| &b.stmts).any(|s| {
+        reassigns(s, name)
+            || matches!(s, Stmt::Assign { target, augmented: false, .. } if target.path == name)
+            || crate::held::stmt_value(s).is_some_and(|v| may_set(v, name, cpp))
+    })
 }
 
-/// Whether `text` holds a preprocessor conditional (`#if`, `#ifdef`, `#else`, `#endif`): code
-/// between the declaration and the read depends on the configuration, and the graph joins
-/// configurations that are never compiled together (often as code the grammar misreads).
-fn configured(text: &str) -> bool {
+/// Whether the graph of `text` (the code between the declaration and the read) cannot be
+/// trusted: it holds a preprocessor conditional (`#if`, `#else`: the graph joins
+/// configurations never compiled together), or a macro statement without `;` (`SHIFT_TEMPS`,
+/// `LOAD_BUFFER()`), which makes the grammar misread the statements after it.
+fn unreliable(text: &str) -> bool {
     text.lines().any(|line| {
-        let line = line.trim_start();
-        line.strip_prefix('#')
+        let line = line.trim();
+        let directive = line
+            .strip_prefix('#')
             .map(str::trim_start)
-            .is_some_and(|d| d.starts_with("if") || d.starts_with("el") || d.starts_with("endif"))
+            .is_some_and(|d| d.starts_with("if") || d.starts_with("el") || d.starts_with("endif"));
+        let name = line.split('(').next().unwrap_or(line).trim_end();
+        let bare_macro = !name.is_empty()
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && !line.ends_with([';', ',', '{', '\\']);
+        directive || bare_macro
     })
+}
+
+/// Whether `stmt` is a macro used as a statement that may assign locals by name
+/// (`PUSH_BACKTRACK(...)`): assertions, logging and `UNUSED` markers do not.
+fn macro_statement(stmt: &Stmt) -> bool {
+    let Stmt::Eval(value) = stmt else {
+        return false;
+    };
+    let ValueKind::Call(call) = &value.kind else {
+        return false;
+    };
+    let name = call.callee.text.as_str();
+    is_macro(call)
+        && !["ASSERT", "LOG", "DEBUG", "TRACE", "UNUSED", "WARN", "PRINT"]
+            .iter()
+            .any(|quiet| name.contains(quiet))
 }
 
 /// Whether the read is `(void)x`, which only silences an unused-variable warning.
@@ -382,7 +413,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
         .locals
         .iter()
         .filter(|l| {
-            followed(function, l)
+            followed(ctx, function, l)
                 && assigned_somewhere(function, &l.name, cpp)
                 && !captured(ctx, function, &l.name)
         })
@@ -412,7 +443,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
             start: local.span.end,
             end: span.start,
         };
-        let reported = in_scope && !configured(ctx.text(between)) && !voided(ctx, span);
+        let reported = in_scope && !unreliable(ctx.text(between)) && !voided(ctx, span);
         if reported && first[var].is_none_or(|f| span.start < f.start) {
             first[var] = Some(span);
         }
