@@ -12,7 +12,7 @@ use secrev_ir::{
     FunctionKind, Handler, HandlerBody, HandlerFlow, Import, Language, Local, LoopTargets, Op,
     Param, Part, Place, Stmt, Target, Unit, Value, ValueKind, EXIT,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use tree_sitter::Node;
 
@@ -179,6 +179,8 @@ struct FileFacts<'s> {
     fields: HashMap<String, Vec<Local>>,
     /// Names of classes, structs and typedefs declared in the file.
     types: HashSet<String>,
+    /// Typedef names of named records (`typedef struct job job_t;`): alias, record name.
+    aliases: Vec<(String, String)>,
     /// Methods each class declares, by the class's plain name.
     methods: HashMap<String, HashSet<String>>,
 }
@@ -210,6 +212,7 @@ pub(crate) fn lower_unit(root: Node, source: &str, language: Language) -> (Unit,
         consts: HashMap::new(),
         fields: HashMap::new(),
         types: HashSet::new(),
+        aliases: Vec::new(),
         methods: HashMap::new(),
     };
     let mut imports = Vec::new();
@@ -229,6 +232,7 @@ pub(crate) fn lower_unit(root: Node, source: &str, language: Language) -> (Unit,
             language,
             functions,
             imports,
+            records: records(&facts),
         },
         out.too_deep || module.too_deep,
     )
@@ -300,22 +304,7 @@ fn collect_facts(node: Node, facts: &mut FileFacts, imports: &mut Vec<Import>, d
                 node.child_by_field_name("body"),
             ) {
                 let class = strip_template(facts.text(name)).to_owned();
-                let mut fields = Vec::new();
-                let mut methods = HashSet::new();
-                let mut cursor = body.walk();
-                for item in body.named_children(&mut cursor) {
-                    let declarator = item.child_by_field_name("declarator");
-                    match declarator.and_then(find_function_declarator) {
-                        Some(function) => {
-                            let name = function.child_by_field_name("declarator");
-                            methods.extend(name.map(|n| facts.text(n).to_owned()));
-                        }
-                        None if item.kind() == "field_declaration" => {
-                            fields.extend(declared_locals(facts, item, false));
-                        }
-                        None => {}
-                    }
-                }
+                let (fields, methods) = members(facts, body);
                 facts
                     .methods
                     .entry(class.clone())
@@ -353,10 +342,43 @@ fn collect_facts(node: Node, facts: &mut FileFacts, imports: &mut Vec<Import>, d
             }
         }
         "type_definition" => {
+            // `typedef struct job job_t;` and `typedef struct { ... } job_t;`: the alias names
+            // the record's members too.
+            let record = node
+                .child_by_field_name("type")
+                .filter(|t| t.kind().ends_with("_specifier"));
+            let named = record
+                .and_then(|t| t.child_by_field_name("name"))
+                .map(|n| strip_template(facts.text(n)).to_owned());
+            let anonymous = record
+                .filter(|t| t.child_by_field_name("name").is_none())
+                .and_then(|t| t.child_by_field_name("body"))
+                .map(|body| members(facts, body).0);
             let mut cursor = node.walk();
             for declarator in node.children_by_field_name("declarator", &mut cursor) {
-                if let Some(name) = prescan::declared_name(declarator) {
-                    facts.types.insert(facts.text(name).to_owned());
+                // Only the type itself, not a pointer to it or a function type.
+                let direct = declarator.kind() == "type_identifier";
+                let name = if direct {
+                    Some(declarator)
+                } else {
+                    prescan::declared_name(declarator)
+                };
+                if let Some(name) = name {
+                    let alias = facts.text(name).to_owned();
+                    facts.types.insert(alias.clone());
+                    match (&named, &anonymous) {
+                        (Some(target), _) if direct && *target != alias => {
+                            facts.aliases.push((alias, target.clone()));
+                        }
+                        (None, Some(fields)) if direct => {
+                            facts
+                                .fields
+                                .entry(alias)
+                                .or_default()
+                                .extend(fields.clone());
+                        }
+                        _ => {}
+                    }
                 }
             }
         }
@@ -370,6 +392,44 @@ fn collect_facts(node: Node, facts: &mut FileFacts, imports: &mut Vec<Import>, d
     for child in children {
         collect_facts(child, facts, imports, depth + 1);
     }
+}
+
+/// The data members and method names a class, struct or union body declares.
+fn members(facts: &FileFacts, body: Node) -> (Vec<Local>, HashSet<String>) {
+    let mut fields = Vec::new();
+    let mut methods = HashSet::new();
+    let mut cursor = body.walk();
+    for item in body.named_children(&mut cursor) {
+        let declarator = item.child_by_field_name("declarator");
+        match declarator.and_then(find_function_declarator) {
+            Some(function) => {
+                let name = function.child_by_field_name("declarator");
+                methods.extend(name.map(|n| facts.text(n).to_owned()));
+            }
+            None if item.kind() == "field_declaration" => {
+                fields.extend(declared_locals(facts, item, false));
+            }
+            None => {}
+        }
+    }
+    (fields, methods)
+}
+
+/// The record table of the unit: every record's fields by its name, and by each typedef alias.
+fn records(facts: &FileFacts) -> BTreeMap<String, Vec<Local>> {
+    let mut records: BTreeMap<String, Vec<Local>> = facts
+        .fields
+        .iter()
+        .map(|(name, fields)| (name.clone(), fields.clone()))
+        .collect();
+    for (alias, target) in &facts.aliases {
+        if let Some(fields) = facts.fields.get(target) {
+            records
+                .entry(alias.clone())
+                .or_insert_with(|| fields.clone());
+        }
+    }
+    records
 }
 
 /// The value of an object-like macro whose body is a literal (`64`, `"/tmp/x"`, `(0644)`).
