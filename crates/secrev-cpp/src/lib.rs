@@ -49,6 +49,7 @@ pub fn lower(source: &str, language: Language) -> Lowered {
             language,
             functions: lower::empty_module(source),
             imports: Vec::new(),
+            records: Default::default(),
         },
         syntax_errors: Vec::new(),
         too_deep: false,

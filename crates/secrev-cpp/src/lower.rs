@@ -12,7 +12,7 @@ use secrev_ir::{
     FunctionKind, Handler, HandlerBody, HandlerFlow, Import, Language, Local, LoopTargets, Op,
     Param, Part, Place, Stmt, Target, Unit, Value, ValueKind, EXIT,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use tree_sitter::Node;
 
@@ -179,6 +179,8 @@ struct FileFacts<'s> {
     fields: HashMap<String, Vec<Local>>,
     /// Names of classes, structs and typedefs declared in the file.
     types: HashSet<String>,
+    /// Typedef names of named records (`typedef struct job job_t;`): alias, record name.
+    aliases: Vec<(String, String)>,
     /// Methods each class declares, by the class's plain name.
     methods: HashMap<String, HashSet<String>>,
 }
@@ -210,6 +212,7 @@ pub(crate) fn lower_unit(root: Node, source: &str, language: Language) -> (Unit,
         consts: HashMap::new(),
         fields: HashMap::new(),
         types: HashSet::new(),
+        aliases: Vec::new(),
         methods: HashMap::new(),
     };
     let mut imports = Vec::new();
@@ -229,6 +232,7 @@ pub(crate) fn lower_unit(root: Node, source: &str, language: Language) -> (Unit,
             language,
             functions,
             imports,
+            records: records(&facts),
         },
         out.too_deep || module.too_deep,
     )
@@ -300,22 +304,7 @@ fn collect_facts(node: Node, facts: &mut FileFacts, imports: &mut Vec<Import>, d
                 node.child_by_field_name("body"),
             ) {
                 let class = strip_template(facts.text(name)).to_owned();
-                let mut fields = Vec::new();
-                let mut methods = HashSet::new();
-                let mut cursor = body.walk();
-                for item in body.named_children(&mut cursor) {
-                    let declarator = item.child_by_field_name("declarator");
-                    match declarator.and_then(find_function_declarator) {
-                        Some(function) => {
-                            let name = function.child_by_field_name("declarator");
-                            methods.extend(name.map(|n| facts.text(n).to_owned()));
-                        }
-                        None if item.kind() == "field_declaration" => {
-                            fields.extend(declared_locals(facts, item, false));
-                        }
-                        None => {}
-                    }
-                }
+                let (fields, methods) = members(facts, body);
                 facts
                     .methods
                     .entry(class.clone())
@@ -353,10 +342,43 @@ fn collect_facts(node: Node, facts: &mut FileFacts, imports: &mut Vec<Import>, d
             }
         }
         "type_definition" => {
+            // `typedef struct job job_t;` and `typedef struct { ... } job_t;`: the alias names
+            // the record's members too.
+            let record = node
+                .child_by_field_name("type")
+                .filter(|t| t.kind().ends_with("_specifier"));
+            let named = record
+                .and_then(|t| t.child_by_field_name("name"))
+                .map(|n| strip_template(facts.text(n)).to_owned());
+            let anonymous = record
+                .filter(|t| t.child_by_field_name("name").is_none())
+                .and_then(|t| t.child_by_field_name("body"))
+                .map(|body| members(facts, body).0);
             let mut cursor = node.walk();
             for declarator in node.children_by_field_name("declarator", &mut cursor) {
-                if let Some(name) = prescan::declared_name(declarator) {
-                    facts.types.insert(facts.text(name).to_owned());
+                // Only the type itself, not a pointer to it or a function type.
+                let direct = declarator.kind() == "type_identifier";
+                let name = if direct {
+                    Some(declarator)
+                } else {
+                    prescan::declared_name(declarator)
+                };
+                if let Some(name) = name {
+                    let alias = facts.text(name).to_owned();
+                    facts.types.insert(alias.clone());
+                    match (&named, &anonymous) {
+                        (Some(target), _) if direct && *target != alias => {
+                            facts.aliases.push((alias, target.clone()));
+                        }
+                        (None, Some(fields)) if direct => {
+                            facts
+                                .fields
+                                .entry(alias)
+                                .or_default()
+                                .extend(fields.clone());
+                        }
+                        _ => {}
+                    }
                 }
             }
         }
@@ -370,6 +392,44 @@ fn collect_facts(node: Node, facts: &mut FileFacts, imports: &mut Vec<Import>, d
     for child in children {
         collect_facts(child, facts, imports, depth + 1);
     }
+}
+
+/// The data members and method names a class, struct or union body declares.
+fn members(facts: &FileFacts, body: Node) -> (Vec<Local>, HashSet<String>) {
+    let mut fields = Vec::new();
+    let mut methods = HashSet::new();
+    let mut cursor = body.walk();
+    for item in body.named_children(&mut cursor) {
+        let declarator = item.child_by_field_name("declarator");
+        match declarator.and_then(find_function_declarator) {
+            Some(function) => {
+                let name = function.child_by_field_name("declarator");
+                methods.extend(name.map(|n| facts.text(n).to_owned()));
+            }
+            None if item.kind() == "field_declaration" => {
+                fields.extend(declared_locals(facts, item, false));
+            }
+            None => {}
+        }
+    }
+    (fields, methods)
+}
+
+/// The record table of the unit: every record's fields by its name, and by each typedef alias.
+fn records(facts: &FileFacts) -> BTreeMap<String, Vec<Local>> {
+    let mut records: BTreeMap<String, Vec<Local>> = facts
+        .fields
+        .iter()
+        .map(|(name, fields)| (name.clone(), fields.clone()))
+        .collect();
+    for (alias, target) in &facts.aliases {
+        if let Some(fields) = facts.fields.get(target) {
+            records
+                .entry(alias.clone())
+                .or_insert_with(|| fields.clone());
+        }
+    }
+    records
 }
 
 /// The value of an object-like macro whose body is a literal (`64`, `"/tmp/x"`, `(0644)`).
@@ -409,7 +469,10 @@ fn declared_locals(facts: &FileFacts, decl: Node, param: bool) -> Vec<Local> {
     let mut cursor = decl.walk();
     for child in decl.children(&mut cursor) {
         match child.kind() {
-            "storage_class_specifier" if facts.text(child) == "static" => is_static = true,
+            // An `extern` declaration in a body names a file-scope variable.
+            "storage_class_specifier" if matches!(facts.text(child), "static" | "extern") => {
+                is_static = true
+            }
             "type_qualifier"
                 if facts.text(child) == "const" || facts.text(child) == "constexpr" =>
             {
@@ -451,6 +514,7 @@ fn declared_locals(facts: &FileFacts, decl: Node, param: bool) -> Vec<Local> {
             is_static,
             is_const: is_const || const_inside,
             span: span(name),
+            scope: decl.parent().map_or(span(decl), span),
         });
     }
     locals
@@ -673,7 +737,7 @@ fn walk_items<'f>(
     }
     match node.kind() {
         "function_definition" => {
-            lower_function(node, facts, scope, None, out);
+            lower_function(node, facts, scope, out);
             return;
         }
         "declaration" if depth > 0 => {
@@ -711,13 +775,7 @@ fn walk_items<'f>(
 }
 
 /// Lowers one function definition (and, after it, the lambdas inside it).
-fn lower_function(
-    node: Node,
-    facts: &FileFacts,
-    scope: &[String],
-    outer: Option<&[Local]>,
-    out: &mut Output,
-) {
+fn lower_function(node: Node, facts: &FileFacts, scope: &[String], out: &mut Output) {
     let Some(declarator) = node.child_by_field_name("declarator") else {
         return;
     };
@@ -729,8 +787,6 @@ fn lower_function(
     let written = written.split_whitespace().collect::<String>();
     let mut parts: Vec<String> = scope.to_vec();
     parts.extend(written.split("::").map(str::to_owned));
-    let qualname = parts.join("::");
-    let name = parts.last().cloned().unwrap_or_default();
     let class = (parts.len() > 1).then(|| parts[parts.len() - 2].clone());
     let kind = if class
         .as_ref()
@@ -740,16 +796,40 @@ fn lower_function(
     } else {
         FunctionKind::Function
     };
-    let mut body = Body::new(facts, qualname, class, kind);
-    if let Some(outer) = outer {
-        body.locals.extend(outer.iter().cloned().map(|mut l| {
-            l.param = false;
-            l
-        }));
-        body.inherited = body.locals.len();
-    }
+    let header = Header {
+        kind,
+        name: parts.last().cloned().unwrap_or_default(),
+        qualname: parts.join("::"),
+        class,
+        name_span: name_node.map_or(span(node), span),
+        parameters: function_declarator.child_by_field_name("parameters"),
+    };
+    lower_body(node, header, facts, &[], out);
+}
+
+/// What tells a function definition and a lambda apart; the rest of their lowering is shared.
+struct Header<'t> {
+    kind: FunctionKind,
+    name: String,
+    qualname: String,
+    /// The class whose fields the body sees.
+    class: Option<String>,
+    name_span: ByteSpan,
+    parameters: Option<Node<'t>>,
+}
+
+/// Lowers the parameters and body of `node` (a function definition or lambda) into a
+/// [`Function`], seeing the variables of the enclosing function (`outer`) for lambdas, then
+/// the lambdas inside it.
+fn lower_body(node: Node, header: Header, facts: &FileFacts, outer: &[Local], out: &mut Output) {
+    let mut body = Body::new(facts, header.qualname, header.class, header.kind);
+    body.locals.extend(outer.iter().cloned().map(|mut l| {
+        l.param = false;
+        l
+    }));
+    body.inherited = body.locals.len();
     let mut params = Vec::new();
-    if let Some(list) = function_declarator.child_by_field_name("parameters") {
+    if let Some(list) = header.parameters {
         let mut cursor = list.walk();
         for param in list.children(&mut cursor) {
             // C names `...` `variadic_parameter`; C++ leaves it an anonymous `...` token.
@@ -782,14 +862,14 @@ fn lower_function(
     body.prescan(code);
     body.block(code);
     let lambdas = std::mem::take(&mut body.lambdas);
-    let too_deep = body.too_deep;
-    let locals = body.locals.split_off(body.inherited);
+    out.too_deep |= body.too_deep;
+    let all = body.locals;
     out.functions.push(Function {
-        kind,
-        name,
+        kind: header.kind,
+        name: header.name,
         qualname: body.qualname.clone(),
         span: span(node),
-        name_span: name_node.map_or(span(node), span),
+        name_span: header.name_span,
         params,
         decorators: Vec::new(),
         ops: body.ops,
@@ -797,11 +877,10 @@ fn lower_function(
         managed: Vec::new(),
         bases: Vec::new(),
         outer_names: Vec::new(),
-        locals: locals.clone(),
+        locals: all[body.inherited..].to_vec(),
     });
-    out.too_deep |= too_deep;
     for lambda in lambdas {
-        lower_lambda(lambda, facts, &body.qualname, &locals, out);
+        lower_lambda(lambda, facts, &body.qualname, &all, out);
     }
 }
 
@@ -824,56 +903,21 @@ fn find_function_declarator(declarator: Node) -> Option<Node> {
 
 /// A lambda inside `outer`: a function of its own that sees the outer variables' types.
 fn lower_lambda(node: Node, facts: &FileFacts, outer: &str, locals: &[Local], out: &mut Output) {
-    let qualname = format!("{outer}::<lambda>");
-    let mut body = Body::new(facts, qualname.clone(), None, FunctionKind::Lambda);
-    body.locals.extend(locals.iter().cloned());
-    body.inherited = body.locals.len();
-    let mut params = Vec::new();
-    if let Some(list) = node
-        .child_by_field_name("declarator")
-        .and_then(|d| d.child_by_field_name("parameters"))
-    {
-        let mut cursor = list.walk();
-        for param in list.named_children(&mut cursor) {
-            for local in declared_locals(facts, param, true) {
-                params.push(Param {
-                    name: local.name.to_string(),
-                    default: None,
-                    span: local.span,
-                });
-                body.locals.push(local);
-            }
-        }
-    }
-    let Some(code) = node.child_by_field_name("body") else {
-        return;
-    };
-    body.prescan(code);
-    body.block(code);
-    let lambdas = std::mem::take(&mut body.lambdas);
-    let all = body.locals.clone();
-    out.too_deep |= body.too_deep;
-    out.functions.push(Function {
+    let at = span(node);
+    let header = Header {
         kind: FunctionKind::Lambda,
         name: "<lambda>".to_owned(),
-        qualname: qualname.clone(),
-        span: span(node),
+        qualname: format!("{outer}::<lambda>"),
+        class: None,
         name_span: ByteSpan {
-            start: span(node).start,
-            end: span(node).start,
+            start: at.start,
+            end: at.start,
         },
-        params,
-        decorators: Vec::new(),
-        ops: body.ops,
-        cfg: body.cfg.finish(),
-        managed: Vec::new(),
-        bases: Vec::new(),
-        outer_names: Vec::new(),
-        locals: all[body.inherited..].to_vec(),
-    });
-    for lambda in lambdas {
-        lower_lambda(lambda, facts, &qualname, &all, out);
-    }
+        parameters: node
+            .child_by_field_name("declarator")
+            .and_then(|d| d.child_by_field_name("parameters")),
+    };
+    lower_body(node, header, facts, locals, out);
 }
 
 /// One body being lowered: its graph, ops, declared variables and what is known about them.
@@ -1535,8 +1579,17 @@ impl<'f, 's> Body<'f, 's> {
         }
         self.cfg.goto(done);
         self.cfg.set_current(otherwise);
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            self.statement(alternative);
+        match node.child_by_field_name("alternative") {
+            // `#else`: the other alternative itself, not a third, empty one.
+            Some(alternative) if alternative.kind() == "preproc_else" => {
+                let mut cursor = alternative.walk();
+                let children: Vec<Node> = alternative.named_children(&mut cursor).collect();
+                for child in children {
+                    self.statement(child);
+                }
+            }
+            Some(alternative) => self.statement(alternative),
+            None => {}
         }
         self.cfg.goto(done);
         self.cfg.set_current(done);

@@ -23,6 +23,7 @@ pub use value::{BuildKind, Part, Value, ValueKind};
 
 pub use compact_str::CompactString;
 use secrev_core::ByteSpan;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The source language a unit came from.
@@ -41,6 +42,10 @@ pub struct Unit {
     pub functions: Vec<Function>,
     /// Every import in the file, in any scope, in source order.
     pub imports: Vec<Import>,
+    /// C and C++: the struct, class and union types the file declares, by name and by typedef
+    /// alias (`typedef struct {...} job_t;`), each with its data members as [`Local`]s (type,
+    /// pointers, array length); empty for Python.
+    pub records: BTreeMap<String, Vec<Local>>,
 }
 
 /// One imported name.
@@ -53,6 +58,11 @@ pub struct Import {
 }
 
 impl Unit {
+    /// The data member `field` of the record type `ty`.
+    pub fn field(&self, ty: &str, field: &str) -> Option<&Local> {
+        self.records.get(ty)?.iter().find(|l| l.name == field)
+    }
+
     /// Whether the file imports `module` or anything inside it.
     pub fn imports_module(&self, module: &str) -> bool {
         self.imports.iter().any(|i| {
@@ -122,11 +132,16 @@ pub struct Local {
     pub array_len: Option<Value>,
     /// A function parameter.
     pub param: bool,
-    /// Declared `static` (kept between calls, shared between threads) or at file scope.
+    /// Declared `static` (kept between calls, shared between threads), declared `extern`, or at
+    /// file scope.
     pub is_static: bool,
     /// Declared `const` (the variable itself, or what it points to).
     pub is_const: bool,
     pub span: ByteSpan,
+    /// Where the name is visible: the block, `for` statement or condition the declaration sits
+    /// in (the parameter list for parameters), so a later use of the same name outside it is
+    /// known to mean something else.
+    pub scope: ByteSpan,
 }
 
 impl Function {

@@ -74,6 +74,7 @@ pub(crate) fn lower_module(suite: &[Stmt], source: &str) -> (Unit, bool) {
         language: Language::Python,
         functions,
         imports,
+        records: Default::default(),
     };
     (unit, lowerer.too_deep)
 }

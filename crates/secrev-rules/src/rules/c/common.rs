@@ -14,22 +14,34 @@ pub(crate) fn c_name(call: &Call) -> &str {
     q.strip_prefix("std::").unwrap_or(q)
 }
 
-/// The declared variable a value names (`buf`, not `s.buf`): the latest declaration before
-/// the use, so that `uchar data[13]` in one block and `uchar data[4]` in a later one are told
-/// apart.
+/// The declared variable a value names: the latest declaration before the use, so that
+/// `uchar data[13]` in one block and `uchar data[4]` in a later one are told apart; for a
+/// member path (`job.owner`, `p->name`), the member as its record type declares it, when the
+/// file declares that type.
 pub(crate) fn local<'c>(ctx: &Context<'c>, value: &Value) -> Option<&'c Local> {
-    match &value.kind {
-        ValueKind::Ref {
-            path, base: None, ..
-        } if !path.contains('.') => ctx
-            .function
-            .locals
-            .iter()
-            .rev()
-            .find(|l| l.name == path.as_str() && l.span.start <= value.span.start)
-            .or_else(|| ctx.function.local(path)),
-        _ => None,
+    let ValueKind::Ref {
+        path, base: None, ..
+    } = &value.kind
+    else {
+        return None;
+    };
+    let mut steps = path.split('.');
+    let root = steps.next()?;
+    let mut found = ctx
+        .function
+        .locals
+        .iter()
+        .rev()
+        .find(|l| l.name == root && l.span.start <= value.span.start)
+        .or_else(|| ctx.function.local(root))?;
+    for field in steps {
+        // `a.b` of an array, or `a->b->c` through a pointer to a pointer, is not a member.
+        if found.array_len.is_some() || found.pointers > 1 {
+            return None;
+        }
+        found = ctx.unit.field(&found.ty, field)?;
     }
+    Some(found)
 }
 
 /// The declared length of an array variable, when it is a constant.

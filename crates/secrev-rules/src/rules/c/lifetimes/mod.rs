@@ -8,6 +8,8 @@ mod leak;
 mod null_dereference;
 mod realloc_overwrite;
 mod return_local_address;
+mod unassigned;
+mod uninitialized_read;
 mod use_after_free;
 
 use crate::held::stmt_value;
@@ -21,6 +23,7 @@ pub(crate) const RULES: &[&Rule] = &[
     &double_free::RULE,
     &null_dereference::RULE,
     &leak::RULE,
+    &uninitialized_read::RULE,
     &return_local_address::RULE,
     &realloc_overwrite::RULE,
 ];
