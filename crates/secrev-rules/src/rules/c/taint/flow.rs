@@ -249,8 +249,7 @@ impl<'e> Pass<'e> {
                 });
             }
         }
-        let targets = self.env.targets(call);
-        if targets.is_empty() {
+        let Some(target) = self.env.target(call) else {
             return call
                 .callee
                 .receiver
@@ -258,21 +257,17 @@ impl<'e> Pass<'e> {
                 .into_iter()
                 .chain(&call.args)
                 .find_map(|a| self.taint_of(state, a, depth + 1));
+        };
+        for (k, arg) in call.args.iter().enumerate() {
+            let Some(origin) = self.taint_of(state, arg, depth + 1) else {
+                continue;
+            };
+            if self.flow(target, k).is_some_and(|f| f.returned) {
+                return Some(origin);
+            }
         }
-        for &target in targets {
-            for (k, arg) in call.args.iter().enumerate() {
-                let Some(origin) = self.taint_of(state, arg, depth + 1) else {
-                    continue;
-                };
-                if self.flow(target, k).is_some_and(|f| f.returned) {
-                    return Some(origin);
-                }
-            }
-            if self.seed == Seed::Inputs {
-                if let Some(origin) = self.sums.input(target).returned {
-                    return Some(origin);
-                }
-            }
+        if self.seed == Seed::Inputs {
+            return self.sums.input(target).returned;
         }
         None
     }
@@ -372,32 +367,33 @@ impl<'e> Pass<'e> {
                 .and_then(path_of)
                 .map(|path| format!("{path}{field}"))
         };
-        for &target in self.env.targets(call) {
-            for (k, arg) in call.args.iter().enumerate() {
-                let Some(origin) = self.taint_of(state, arg, 0) else {
-                    continue;
-                };
-                let Some(flow) = self.flow(target, k) else {
-                    continue;
-                };
-                for sink in &flow.sinks {
-                    self.reach(origin, sink, Some((call.span, target)));
-                }
-                writes.extend(
-                    flow.outs
-                        .iter()
-                        .filter_map(|(j, field)| Some((out_path(*j, field)?, origin))),
-                );
+        let Some(target) = self.env.target(call) else {
+            return;
+        };
+        for (k, arg) in call.args.iter().enumerate() {
+            let Some(origin) = self.taint_of(state, arg, 0) else {
+                continue;
+            };
+            let Some(flow) = self.flow(target, k) else {
+                continue;
+            };
+            for sink in &flow.sinks {
+                self.reach(origin, sink, Some((call.span, target)));
             }
-            if self.seed == Seed::Inputs {
-                let input = self.sums.input(target);
-                writes.extend(
-                    input
-                        .outs
-                        .iter()
-                        .filter_map(|(j, field, origin)| Some((out_path(*j, field)?, *origin))),
-                );
-            }
+            writes.extend(
+                flow.outs
+                    .iter()
+                    .filter_map(|(j, field)| Some((out_path(*j, field)?, origin))),
+            );
+        }
+        if self.seed == Seed::Inputs {
+            let input = self.sums.input(target);
+            writes.extend(
+                input
+                    .outs
+                    .iter()
+                    .filter_map(|(j, field, origin)| Some((out_path(*j, field)?, *origin))),
+            );
         }
     }
 

@@ -144,25 +144,19 @@ impl<'u> Env<'u> {
         }
     }
 
-    /// The functions of the file `call` may run: those of its name that take its arguments.
-    pub(super) fn targets(&self, call: &Call) -> &[usize] {
+    /// The function of the file `call` runs: the one of its name that takes its arguments.
+    pub(super) fn target(&self, call: &Call) -> Option<usize> {
         let name = call.qualname();
-        if name.is_empty() {
-            return &[];
-        }
         let found = match self.by_name.get(name) {
-            Some(found) => found.as_slice(),
+            Some(found) => found,
             // `helper(...)` for the file's only `net::helper`, never a method on an object.
-            None if call.callee.receiver.is_none() => {
+            None if call.callee.receiver.is_none() && !name.is_empty() => {
                 let last = name.rsplit("::").next().unwrap_or(name);
-                match self.by_last.get(last) {
-                    Some(found) if found.len() == 1 => found.as_slice(),
-                    _ => &[],
-                }
+                self.by_last.get(last).filter(|found| found.len() == 1)?
             }
-            None => &[],
+            None => return None,
         };
-        let takes = |&i: &usize| {
+        let takes = |&&i: &&usize| {
             self.unit
                 .functions
                 .get(i)
@@ -170,10 +164,9 @@ impl<'u> Env<'u> {
         };
         // Overloads (or `#ifdef` alternatives) that all take this many arguments cannot be told
         // apart without types: such a call is left unresolved, as one into another file.
-        match found.iter().position(takes) {
-            Some(first) if !found[first + 1..].iter().any(takes) => &found[first..=first],
-            _ => &[],
-        }
+        let mut taking = found.iter().filter(takes);
+        let first = taking.next()?;
+        taking.next().is_none().then_some(*first)
     }
 
     /// The parameter through which a store to `path` in `function` reaches the caller, and the
@@ -246,7 +239,7 @@ fn reads_sources(function: &Function) -> bool {
 fn calls_input_helper(env: &Env, sums: &Summaries, function: &Function) -> bool {
     let mut found = false;
     function.cfg.for_each_call(&mut |call| {
-        found = found || env.targets(call).iter().any(|&t| !sums.input(t).is_empty());
+        found = found || env.target(call).is_some_and(|t| !sums.input(t).is_empty());
     });
     found
 }
