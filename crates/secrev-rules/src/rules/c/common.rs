@@ -40,6 +40,14 @@ pub(crate) fn local<'c>(ctx: &Context<'c>, value: &Value) -> Option<&'c Local> {
             return None;
         }
         found = ctx.unit.field(&found.ty, field)?;
+        // `char name[1]` / `char name[]` is the struct hack: the record is allocated larger.
+        let flexible = found
+            .array_len
+            .as_ref()
+            .is_some_and(|n| n.as_int().is_none_or(|n| n <= 1));
+        if flexible {
+            return None;
+        }
     }
     Some(found)
 }
