@@ -2180,21 +2180,7 @@ impl<'f, 's> Body<'f, 's> {
             };
         }
         let args = self.arguments(node.child_by_field_name("arguments"));
-        let call = Arc::new(Call {
-            callee: Callee {
-                text: CompactString::from(ty.as_str()),
-                qualname: Some(strip_template(&ty).to_owned()),
-                method: None,
-                receiver: None,
-                span: at,
-            },
-            args,
-            keywords: Vec::new(),
-            star_args: false,
-            star_kwargs: false,
-            span: at,
-        });
-        self.ops.push(Op::Call(call.clone()));
+        let call = self.plain_call(&ty, strip_template(&ty), args, at);
         Value {
             kind: ValueKind::Operation {
                 op: if nothrow { "new nothrow" } else { "new" },
@@ -2208,10 +2194,25 @@ impl<'f, 's> Body<'f, 's> {
     }
 
     fn synthetic_call(&mut self, name: &str, args: Vec<Value>, at: ByteSpan) -> Value {
+        Value {
+            kind: ValueKind::Call(self.plain_call(name, name, args, at)),
+            span: at,
+        }
+    }
+
+    /// Records a call of a named function with positional arguments only (what C and C++
+    /// calls are) and returns it.
+    fn plain_call(
+        &mut self,
+        text: &str,
+        qualname: &str,
+        args: Vec<Value>,
+        at: ByteSpan,
+    ) -> Arc<Call> {
         let call = Arc::new(Call {
             callee: Callee {
-                text: CompactString::from(name),
-                qualname: Some(name.to_owned()),
+                text: CompactString::from(text),
+                qualname: Some(qualname.to_owned()),
                 method: None,
                 receiver: None,
                 span: at,
@@ -2223,10 +2224,7 @@ impl<'f, 's> Body<'f, 's> {
             span: at,
         });
         self.ops.push(Op::Call(call.clone()));
-        Value {
-            kind: ValueKind::Call(call),
-            span: at,
-        }
+        call
     }
 
     fn arguments(&mut self, list: Option<Node<'f>>) -> Vec<Value> {
