@@ -4,8 +4,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrev_core::{Confidence, Severity};
 use std::path::PathBuf;
 
-/// secrev: finds security defects in Python code and says on which lines, of which kind (CWE and
-/// its CWE-1000 pillar), why they matter and how to fix them.
+/// secrev: finds security defects in Python, C and C++ code and says on which lines, of which
+/// kind (CWE and its CWE-1000 pillar), why they matter and how to fix them.
 ///
 /// Exit status: 0 when nothing at or above --fail-on is found, 1 when something is, 2 on a usage,
 /// configuration or I/O error.

@@ -1000,9 +1000,10 @@ impl<'f, 's> Body<'f, 's> {
             }
         }
         let all: Vec<&Local> = self.locals.iter().chain(declared.iter()).collect();
+        // A `const char *` is not a buffer a call can fill: passing it on keeps its string.
         let is_buffer = |name: &str| {
             all.iter()
-                .any(|l| l.name == name && (l.array_len.is_some() || l.pointers > 0))
+                .any(|l| l.name == name && (l.array_len.is_some() || l.pointers > 0 && !l.is_const))
         };
         let is_string = |name: &str| {
             all.iter()

@@ -27,8 +27,8 @@ pub(crate) static RULE: Rule = Rule {
                    function) reached on a path where it was not released, returned, stored in a \
                    field, global or out parameter, or handed to another function (which may take \
                    ownership). Paths on which the acquisition failed (`if (!p)`, `if (fd < 0)`) \
-                   are not followed, and a function that never gives the thing back anywhere is \
-                   left alone.",
+                   are not followed, a function that never gives the thing back anywhere is left \
+                   alone, and so is `main` (the process's exit releases what it holds).",
             why: "Each call of the function on that path loses the memory or descriptor for the \
                   life of the process. Error paths are exactly the ones an attacker can trigger \
                   at will (malformed input, refused connections), so a server exhausts its memory \
@@ -250,7 +250,14 @@ fn correlated<'c>(cfg: &'c Cfg, at: At, name: &str) -> Vec<&'c str> {
     names
 }
 
+/// Program entry points: whatever they still hold when they return, the process's exit gives
+/// back, so a path out of them loses nothing that could pile up.
+const ENTRY_POINTS: &[&str] = &["main", "wmain", "_tmain", "WinMain", "wWinMain"];
+
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
+    if !super::has_real_paths(function) || ENTRY_POINTS.contains(&function.qualname.as_str()) {
+        return;
+    }
     let cfg = &function.cfg;
     for (at, stmt) in statements(cfg) {
         let Stmt::Assign { target, value, .. } = stmt else {

@@ -16,7 +16,7 @@ use crate::held::stmt_value;
 use crate::Rule;
 use flow::{pointer_path, under, writes_through};
 use secrev_core::ByteSpan;
-use secrev_ir::{any_in, Stmt, ValueKind};
+use secrev_ir::{any_in, Function, FunctionKind, Stmt, ValueKind};
 
 pub(crate) const RULES: &[&Rule] = &[
     &use_after_free::RULE,
@@ -27,6 +27,13 @@ pub(crate) const RULES: &[&Rule] = &[
     &return_local_address::RULE,
     &realloc_overwrite::RULE,
 ];
+
+/// Whether the function's paths can be followed. C and C++ run nothing at file scope: code
+/// the front-end finds there is a function body the grammar misread (a macro opening it, like
+/// `UNITTEST_START`), with its loops and branches flattened, so paths through it are not real.
+fn has_real_paths(function: &Function) -> bool {
+    function.kind != FunctionKind::Module
+}
 
 /// Where in `stmt` the pointer `name` is used: the write through it, or the outermost
 /// expression that reads through it or passes it on.

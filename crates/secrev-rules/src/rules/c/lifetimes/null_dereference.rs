@@ -119,6 +119,9 @@ fn tests(value: &Value, name: &str) -> bool {
 }
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
+    if !super::has_real_paths(function) {
+        return;
+    }
     for (at, stmt) in statements(&function.cfg) {
         let Stmt::Assign { target, value, .. } = stmt else {
             continue;

@@ -405,7 +405,7 @@ fn captured(ctx: &Context, function: &Function, name: &str) -> bool {
 }
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
-    if function.kind == FunctionKind::Module {
+    if !super::has_real_paths(function) {
         return;
     }
     let cpp = ctx.unit.language == Language::Cpp;

@@ -41,6 +41,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
+    if !super::has_real_paths(function) {
+        return;
+    }
     for (at, name, call) in releases(ctx.source, &function.cfg) {
         let release = c_name(call);
         if !FREES.contains(&release) {

@@ -2,7 +2,7 @@
 //! and friends writing into a fixed array a length that does not come from that array.
 
 use crate::rules::c::common::{
-    array_bytes, array_len, c_name, from_parameter, is_compared, is_sizeof_of, mentions,
+    array_bytes, array_len, c_name, from_parameter, is_compared, is_sizeof_of, max_len, mentions,
 };
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -159,8 +159,10 @@ fn measures_other(ctx: &Context, len: &Value, dest: &Value) -> Option<String> {
     if measured.path().is_some() && measured.path() == dest.path() {
         return None;
     }
-    // A source array no larger than the destination fits.
-    if array_len(ctx, measured).is_some_and(|n| n <= dest_len) {
+    // A source array no larger than the destination fits, and so does a shorter constant.
+    if array_len(ctx, measured).is_some_and(|n| n <= dest_len)
+        || max_len(ctx, measured.resolved()).is_some_and(|n| n < dest_len)
+    {
         return None;
     }
     // `sizeof(struct header)`, `sizeof(int)`: a type, not a buffer.
