@@ -1090,6 +1090,7 @@ impl<'f, 's> Body<'f, 's> {
                 keywords: Vec::new(),
                 star_args: false,
                 star_kwargs: false,
+                unpacked: Vec::new(),
                 span: at,
             };
             self.cfg.push(Stmt::Eval(Arc::new(Value {
@@ -1687,6 +1688,7 @@ impl<'f, 's> Body<'f, 's> {
             keywords: Vec::new(),
             star_args: false,
             star_kwargs: false,
+            unpacked: Vec::new(),
             span: span(init),
         });
         self.ops.push(Op::Call(call.clone()));
@@ -2222,6 +2224,7 @@ impl<'f, 's> Body<'f, 's> {
             keywords: Vec::new(),
             star_args: false,
             star_kwargs: false,
+            unpacked: Vec::new(),
             span: at,
         });
         self.ops.push(Op::Call(call.clone()));
@@ -2381,6 +2384,7 @@ impl<'f, 's> Body<'f, 's> {
             keywords: Vec::new(),
             star_args: false,
             star_kwargs: false,
+            unpacked: Vec::new(),
             span: at,
         });
         if matches!(

@@ -193,6 +193,10 @@ pub struct Call {
     pub star_args: bool,
     /// `**kwargs` was passed: keyword arguments are not all known.
     pub star_kwargs: bool,
+    /// The values unpacked into the call (`args` in `f(*args)`, `body` in `dict(a, **body)`):
+    /// not arguments at known positions, so [`any_in`] does not visit them, but what flows
+    /// into the call all the same.
+    pub unpacked: Vec<Value>,
     pub span: ByteSpan,
 }
 

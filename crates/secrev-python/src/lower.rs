@@ -307,7 +307,7 @@ impl<'a> Lowerer<'a> {
             .map(|d| self.lower_expr(&d.expression))
             .collect();
         let bases = match &def.arguments {
-            Some(arguments) => self.lower_arguments(arguments).0,
+            Some(arguments) => self.lower_arguments(arguments).args,
             None => Vec::new(),
         };
         self.pending.push_back(Pending {
@@ -1210,34 +1210,36 @@ impl<'a> Lowerer<'a> {
         ValueKind::Comprehension { bindings, elements }
     }
 
-    fn lower_arguments(
-        &mut self,
-        arguments: &'a ast::Arguments,
-    ) -> (Vec<Value>, Vec<Keyword>, bool, bool) {
-        let mut args = Vec::with_capacity(arguments.args.len());
-        let mut star_args = false;
+    fn lower_arguments(&mut self, arguments: &'a ast::Arguments) -> Arguments {
+        let mut lowered = Arguments {
+            args: Vec::with_capacity(arguments.args.len()),
+            keywords: Vec::with_capacity(arguments.keywords.len()),
+            ..Arguments::default()
+        };
         for arg in &arguments.args {
             if let Expr::Starred(starred) = arg {
-                star_args = true;
-                self.lower_expr(&starred.value);
+                lowered.star_args = true;
+                let value = self.lower_expr(&starred.value);
+                lowered.unpacked.push(value);
             } else {
-                args.push(self.lower_expr(arg));
+                lowered.args.push(self.lower_expr(arg));
             }
         }
-        let mut keywords = Vec::with_capacity(arguments.keywords.len());
-        let mut star_kwargs = false;
         for keyword in &arguments.keywords {
             let value = self.lower_expr(&keyword.value);
             match &keyword.arg {
-                Some(name) => keywords.push(Keyword {
+                Some(name) => lowered.keywords.push(Keyword {
                     name: CompactString::from(name.id.as_str()),
                     value,
                     span: self.span(keyword.range),
                 }),
-                None => star_kwargs = true,
+                None => {
+                    lowered.star_kwargs = true;
+                    lowered.unpacked.push(value);
+                }
             }
         }
-        (args, keywords, star_args, star_kwargs)
+        lowered
     }
 
     fn lower_call(&mut self, call: &'a ast::ExprCall) -> ValueKind {
@@ -1263,7 +1265,13 @@ impl<'a> Lowerer<'a> {
                 )
             }
         };
-        let (args, keywords, star_args, star_kwargs) = self.lower_arguments(&call.arguments);
+        let Arguments {
+            args,
+            keywords,
+            star_args,
+            star_kwargs,
+            unpacked,
+        } = self.lower_arguments(&call.arguments);
         if let (Some(method), Some(receiver)) = (&method, &receiver) {
             if let Some(built) =
                 string_builder(method, receiver, &args, &keywords, call.range(), self)
@@ -1283,11 +1291,22 @@ impl<'a> Lowerer<'a> {
             keywords,
             star_args,
             star_kwargs,
+            unpacked,
             span: self.span(call.range()),
         });
         self.ops.push(Op::Call(call.clone()));
         ValueKind::Call(call)
     }
+}
+
+/// A call's arguments as lowered.
+#[derive(Default)]
+struct Arguments {
+    args: Vec<Value>,
+    keywords: Vec<Keyword>,
+    star_args: bool,
+    star_kwargs: bool,
+    unpacked: Vec<Value>,
 }
 
 /// `"...".format(...)` and `"sep".join(items)` on constant strings are string building, not calls.

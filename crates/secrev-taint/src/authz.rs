@@ -102,6 +102,8 @@ struct ScopingSection {
     scoped_accessors: Vec<String>,
     #[serde(default)]
     queryset_methods: Vec<String>,
+    #[serde(default)]
+    deleters: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -326,6 +328,8 @@ pub struct Scoping {
     pub scoped_accessors: Globs,
     /// Methods of a view class that define that queryset.
     pub queryset_methods: Globs,
+    /// Calls that delete an object by id without loading it first.
+    pub deleters: Globs,
 }
 
 impl Authz {
@@ -419,6 +423,7 @@ impl Authz {
             (&mut into.authentication, &from.authentication),
             (&mut into.scoped_accessors, &from.scoped_accessors),
             (&mut into.queryset_methods, &from.queryset_methods),
+            (&mut into.deleters, &from.deleters),
         ] {
             extend(globs, patterns);
         }
@@ -427,8 +432,10 @@ impl Authz {
     /// The authorizing call `qualname` (resolved, may be empty) or `text` (as written) is.
     pub fn check(&self, qualname: &str, text: &str) -> Option<&Check> {
         let (qualname, text) = (lower(qualname), lower(text));
+        // Unresolved names are resolved to themselves: test such a name once.
+        let qualname = if qualname == text { "" } else { &*qualname };
         self.checks.iter().find(|c| {
-            (!qualname.is_empty() && c.callee.matches_lower(&qualname))
+            (!qualname.is_empty() && c.callee.matches_lower(qualname))
                 || c.callee.matches_lower(&text)
         })
     }

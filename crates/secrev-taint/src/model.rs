@@ -223,16 +223,21 @@ impl Glob {
         let [first, middle @ .., last] = self.pieces.as_slice() else {
             return self.pieces.first().is_some_and(|p| p == text);
         };
-        let Some(mut rest) = text.strip_prefix(first.as_str()) else {
+        // The two ends reject almost every text without scanning it: test them first.
+        if text.len() < first.len() + last.len()
+            || !text.starts_with(first.as_str())
+            || !text.ends_with(last.as_str())
+        {
             return false;
-        };
+        }
+        let mut rest = &text[first.len()..text.len() - last.len()];
         for piece in middle {
             match rest.find(piece.as_str()) {
                 Some(at) => rest = &rest[at + piece.len()..],
                 None => return false,
             }
         }
-        rest.len() >= last.len() && rest.ends_with(last.as_str())
+        true
     }
 }
 
@@ -1030,6 +1035,12 @@ mod tests {
         assert!(!Glob::new("flask.abort").matches("flask.aborts"));
         assert!(Glob::new("a*b*c").matches("abc"));
         assert!(!Glob::new("a*bc").matches("abc."));
+        // The two ends may not overlap, and a middle piece must sit between them.
+        assert!(!Glob::new("ab*ba").matches("aba"));
+        assert!(Glob::new("ab*ba").matches("abba"));
+        assert!(!Glob::new("a*x*a").matches("ax"));
+        assert!(!Glob::new("*policy().*").matches("apipolicy"));
+        assert!(Glob::new("*policy().*").matches("self.policy().enforce"));
     }
 
     #[test]

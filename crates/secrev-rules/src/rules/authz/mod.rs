@@ -4,11 +4,12 @@
 //! everyone. Handlers, siblings and idioms are recognised by `analysis.rs` from the
 //! authorization model (`models/authz.toml` in secrev-taint); `project.rs` indexes the whole
 //! project's authorizing functions for checks made in another file; `ownership.rs` holds what
-//! the object-ownership rules (PY935, PY936) share.
+//! the object-ownership rules (PY935, PY936, PY938) share.
 
 mod analysis;
 mod authorization_after_operation;
 mod authorization_result_ignored;
+mod body_outside_policy_target;
 mod caller_supplied_owner;
 mod mismatched_policy;
 mod missing_authorization;
@@ -26,5 +27,6 @@ pub(crate) const RULES: &[&Rule] = &[
     &authorization_result_ignored::RULE,
     &object_not_scoped::RULE,
     &caller_supplied_owner::RULE,
+    &body_outside_policy_target::RULE,
     &permissive_policy_default::RULE,
 ];

@@ -36,7 +36,8 @@ pub(crate) static RULE: Rule = Rule {
                    (`Model.objects.get(pk=...)`, `get_object_or_404(Model, pk=...)`, \
                    `Model.query.get_or_404(id)`, `session.query(M).get(id)`, \
                    `db.session.get(M, id)`, `objects.X.get_by_id(context, id)`) and return or \
-                   change it with nothing tying it to the caller, when at least three of their \
+                   change it, or delete one by such an id under an owner the URL names \
+                   (`DELETE /users/{user_id}/credentials/{id}`), with nothing tying it to the caller, when at least three of their \
                    sibling handlers that load objects, and three in four, do: a filter on the \
                    caller (`request.user`, `current_user`, `context.project_id`), an OpenStack \
                    request context handed to the loader, an authorization check or a condition \
@@ -228,7 +229,11 @@ fn loads_of(
         }
         let returned = matches!(stmt, Stmt::Return { .. })
             || target.is_some_and(|name| returns(f, name, value));
-        if returned || changes(scoping, f, value, call, target) {
+        // A delete by id under an owner named in the URL must stay within that owner's objects;
+        // elsewhere (`DELETE /domains/{id}`) the policy on the action decides alone.
+        let deletes =
+            scoping.deleters.matches(&loader_shape(call)) && params.url_names_owner(scoping);
+        if returned || deletes || changes(scoping, f, value, call, target) {
             loads.unscoped.push(Unscoped {
                 call: call.span,
                 id: id.span,
@@ -250,7 +255,8 @@ fn loader<'v>(
         let ValueKind::Call(call) = &inner.kind else {
             return false;
         };
-        if !scoping.loaders.matches(&loader_shape(call)) {
+        let shape = loader_shape(call);
+        if !scoping.loaders.matches(&shape) && !scoping.deleters.matches(&shape) {
             return false;
         }
         let id = call

@@ -47,6 +47,12 @@ impl<'f> Params<'f> {
         }
         params
     }
+
+    /// Whether the URL names an owner (`/users/{user_id}/credentials/{id}`): objects under it
+    /// must be that owner's.
+    pub fn url_names_owner(&self, scoping: &Scoping) -> bool {
+        self.url.iter().any(|p| scoping.owner_fields.matches(p))
+    }
 }
 
 /// The first name of an access path (`obj` in `obj.owner_id`, `values` in `values[project_id]`).
