@@ -57,7 +57,7 @@ pub fn lower(source: &str, language: Language) -> Lowered {
     if parser.set_language(&grammar).is_err() {
         return empty();
     }
-    let blanked = macros::blank_qt_macros(source);
+    let blanked = macros::blank_macros(source);
     let parsed_text = blanked.as_deref().unwrap_or(source);
     let Some(tree) = parser.parse(parsed_text, None) else {
         return empty();

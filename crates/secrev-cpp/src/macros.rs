@@ -1,7 +1,8 @@
-//! Qt's declaration macros, blanked before parsing. The grammar cannot expand macros, and
-//! `QT_BEGIN_NAMESPACE`, `Q_CORE_EXPORT`, `Q_OBJECT` or `public slots:` make most Qt files
-//! unreadable around them. Replacing them with spaces keeps every byte offset (spans still
-//! point into the real source) and lets the grammar read the code they decorate.
+//! Declaration macros, blanked before parsing. The grammar cannot expand macros, and Qt's
+//! `QT_BEGIN_NAMESPACE`, `Q_CORE_EXPORT`, `Q_OBJECT` or `public slots:`, or a C library's
+//! `CURL_EXTERN`/`HB_INTERNAL` in front of a declaration, make the code around them
+//! unreadable. Replacing them with spaces keeps every byte offset (spans still point into the
+//! real source) and lets the grammar read the code they decorate.
 
 /// Macros that expand to nothing the analysis needs, without arguments.
 const PLAIN: &[&str] = &[
@@ -73,13 +74,54 @@ const WITH_ARGUMENTS: &[&str] = &[
     "QDOC_PROPERTY",
     "Q_STATIC_ASSERT",
     "Q_STATIC_ASSERT_X",
+    "QT_FORWARD_DECLARE_CLASS",
+    "QT_FORWARD_DECLARE_STRUCT",
+    "Q_IMPORT_PLUGIN",
+    // `Q_UNUSED(x)` is often written without its `;`; it only reads `x`.
+    "Q_UNUSED",
+    // Qt Test: a `main` built around a class, and data fetched into declared locals.
+    "QTEST_MAIN",
+    "QTEST_APPLESS_MAIN",
+    "QTEST_GUILESS_MAIN",
+    "QFETCH",
+    "QFETCH_GLOBAL",
 ];
+
+/// Calling conventions and linkage words written between a declaration's type and its name.
+const CALLING_CONVENTIONS: &[&str] = &[
+    "WINAPI",
+    "APIENTRY",
+    "CALLBACK",
+    "STDMETHODCALLTYPE",
+    "WSAAPI",
+    "NTAPI",
+];
+
+/// Endings of the names C libraries give their export and visibility macros
+/// (`CURL_EXTERN`, `HB_INTERNAL`, `SLJIT_API_FUNC_ATTRIBUTE`).
+const ATTRIBUTE_SUFFIXES: &[&str] = &["_EXTERN", "_EXPORT", "_API", "_INTERNAL", "_ATTRIBUTE"];
 
 /// Macros used as expressions whose argument is not an expression (`SIGNAL(clicked(bool))`,
 /// `Q_ARG(QString, name)`, `Q_D(const Foo)`): read as a string literal of the same length.
 const AS_LITERAL: &[&str] = &["SIGNAL", "SLOT", "Q_ARG", "Q_RETURN_ARG", "Q_D", "Q_Q"];
 
-/// Whether `name` is one of the blanked macros.
+/// Whether `name`, followed by `next`, is a library's attribute macro in front of a declaration:
+/// upper case, named like one, and followed by another word (`CURL_EXTERN CURL *f(void);`), not
+/// by `(` (a macro that takes the type as its argument) or an operator.
+fn attribute_macro(name: &str, next: Option<u8>) -> bool {
+    let upper = name
+        .bytes()
+        .all(|b| b == b'_' || b.is_ascii_uppercase() || b.is_ascii_digit());
+    let decorates = next.is_some_and(|b| b == b'_' || b.is_ascii_alphabetic());
+    upper
+        && decorates
+        && (CALLING_CONVENTIONS.contains(&name)
+            || ATTRIBUTE_SUFFIXES
+                .iter()
+                .any(|s| name.len() > s.len() && name.ends_with(s)))
+}
+
+/// Whether `name` is one of the blanked Qt macros, and whether it takes arguments.
 fn blanked(name: &str) -> Option<bool> {
     if PLAIN.contains(&name)
         || (name.starts_with("Q_") && name.ends_with("_EXPORT"))
@@ -92,14 +134,8 @@ fn blanked(name: &str) -> Option<bool> {
     WITH_ARGUMENTS.contains(&name).then_some(true)
 }
 
-/// The source with Qt's declaration macros replaced by spaces, or `None` when it has none.
-pub(crate) fn blank_qt_macros(source: &str) -> Option<String> {
-    let mentions_qt = ["Q_", "QT_", "slots", "signals", "SIGNAL", "SLOT"]
-        .iter()
-        .any(|marker| source.contains(marker));
-    if !mentions_qt {
-        return None;
-    }
+/// The source with declaration macros replaced by spaces, or `None` when it has none.
+pub(crate) fn blank_macros(source: &str) -> Option<String> {
     let bytes = source.as_bytes();
     let mut out = bytes.to_vec();
     let mut changed = false;
@@ -150,6 +186,7 @@ pub(crate) fn blank_qt_macros(source: &str) -> Option<String> {
                     {
                         false
                     }
+                    None if attribute_macro(name, next_word(bytes, i)) => false,
                     None => continue,
                 };
                 let mut end = i;
@@ -179,6 +216,14 @@ pub(crate) fn blank_qt_macros(source: &str) -> Option<String> {
     }
     // Only ASCII bytes and whole characters inside argument lists were replaced.
     changed.then(|| String::from_utf8(out).ok()).flatten()
+}
+
+/// The first byte after the spaces and tabs at `i`.
+fn next_word(bytes: &[u8], mut i: usize) -> Option<u8> {
+    while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
+        i += 1;
+    }
+    bytes.get(i).copied()
 }
 
 fn next_is_colon(bytes: &[u8], mut i: usize) -> bool {
@@ -234,7 +279,7 @@ mod tests {
     #[test]
     fn blanks_qt_macros_and_keeps_offsets() {
         let source = "QT_BEGIN_NAMESPACE\nclass Q_CORE_EXPORT Foo : public QObject {\n    Q_OBJECT\n    Q_PROPERTY(int x READ x)\nsignals:\npublic slots:\n    void run(); // Q_OBJECT\n    const char *s = \"Q_OBJECT\";\n};\n#define Q_FOO 1\n";
-        let blanked = blank_qt_macros(source).expect("changed");
+        let blanked = blank_macros(source).expect("changed");
         assert_eq!(blanked.len(), source.len());
         assert!(!blanked.contains("QT_BEGIN_NAMESPACE"));
         assert!(!blanked.contains("Q_CORE_EXPORT"));
@@ -245,10 +290,28 @@ mod tests {
         assert!(blanked.contains("\"Q_OBJECT\""));
         assert!(blanked.contains("#define Q_FOO 1"));
         let connect = "connect(a, SIGNAL(toggled(bool)), b, SLOT(show()));";
-        let read = blank_qt_macros(connect).expect("changed");
+        let read = blank_macros(connect).expect("changed");
         assert_eq!(read.len(), connect.len());
         assert!(read.starts_with("connect(a, \"") && read.ends_with("\");"));
         assert!(!read.contains("SIGNAL") && !read.contains("bool"));
-        assert_eq!(blank_qt_macros("int main() { return 0; }"), None);
+        assert_eq!(blank_macros("int main() { return 0; }"), None);
+    }
+
+    #[test]
+    fn blanks_library_attribute_macros_before_declarations() {
+        let source = "CURL_EXTERN CURL *curl_easy_init(void);\nHB_INTERNAL void reset (void);\nextern \"C\" BOOL WINAPI DllMain(HINSTANCE h);\nFT_LOCAL( void ) f(void);\nint n = MY_API;\nMY_EXPORT(int) g(void);\n";
+        let blanked = blank_macros(source).expect("changed");
+        assert_eq!(blanked.len(), source.len());
+        assert!(blanked.contains("            CURL *curl_easy_init"));
+        assert!(blanked.contains("            void reset"));
+        assert!(blanked.contains("BOOL        DllMain"));
+        assert!(blanked.contains("FT_LOCAL( void )"));
+        assert!(blanked.contains("int n = MY_API;"));
+        assert!(blanked.contains("MY_EXPORT(int)"));
+        let qtest =
+            "void T::f()\n{\n    QFETCH(QString, input);\n    Q_UNUSED(input)\n}\nQTEST_MAIN(T)\n";
+        let blanked = blank_macros(qtest).expect("changed");
+        assert!(!blanked.contains("QFETCH") && !blanked.contains("Q_UNUSED"));
+        assert!(!blanked.contains("QTEST_MAIN"));
     }
 }
