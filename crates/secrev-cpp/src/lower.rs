@@ -1125,7 +1125,14 @@ impl<'f, 's> Body<'f, 's> {
             "expression_statement" => {
                 if let Some(expr) = node.named_child(0) {
                     let value = self.expr(expr);
-                    self.cfg.push(Stmt::Eval(Arc::new(value)));
+                    let ends = value.as_call().is_some_and(never_returns);
+                    // An assignment has recorded itself; its value is only the name it set.
+                    if expr.kind() != "assignment_expression" {
+                        self.cfg.push(Stmt::Eval(Arc::new(value)));
+                    }
+                    if ends {
+                        self.cfg.stop();
+                    }
                 }
             }
             "if_statement" => self.if_statement(node),
@@ -2125,6 +2132,18 @@ impl<'f, 's> Body<'f, 's> {
                 self.store_place(written, span(left), value.clone(), augmented);
             }
         }
+        // `if ((p = malloc(n)))` tests `p`: the expression's value is the variable it set.
+        if left.kind() == "identifier" && !augmented {
+            return Value {
+                kind: ValueKind::Ref {
+                    path: CompactString::from(self.text(left)),
+                    qualname: None,
+                    bound: Some(value),
+                    base: None,
+                },
+                span: at,
+            };
+        }
         (*value).clone()
     }
 
@@ -2249,6 +2268,12 @@ impl<'f, 's> Body<'f, 's> {
             return Value::unknown(at);
         };
         let callee_text = self.text(function);
+        // Branch hints (`unlikely(!p)`, `Q_LIKELY(ok)`, `__builtin_expect(x, 0)`) are their
+        // first argument: a test inside one is a test of the value.
+        if function.kind() == "identifier" && BRANCH_HINTS.contains(&callee_text) {
+            let args = self.arguments(node.child_by_field_name("arguments"));
+            return args.into_iter().next().unwrap_or(Value::unknown(at));
+        }
         // C++ casts are template calls that only convert their argument.
         if function.kind() == "template_function" {
             let name = function
@@ -2492,6 +2517,54 @@ impl<'f, 's> Body<'f, 's> {
 
 fn is_string_type(ty: &str) -> bool {
     STRING_TYPES.contains(&strip_template(ty))
+}
+
+/// Macros and builtins that tell the compiler which way a test usually goes.
+const BRANCH_HINTS: &[&str] = &[
+    "likely",
+    "unlikely",
+    "LIKELY",
+    "UNLIKELY",
+    "Q_LIKELY",
+    "Q_UNLIKELY",
+    "G_LIKELY",
+    "G_UNLIKELY",
+    "__builtin_expect",
+];
+
+/// Functions that do not return to their caller: the process ends, control jumps elsewhere, or
+/// (Qt Test's `QSKIP`/`QFAIL`) the test function returns from inside the macro.
+const NO_RETURN: &[&str] = &[
+    "exit",
+    "_exit",
+    "_Exit",
+    "quick_exit",
+    "abort",
+    "err",
+    "errx",
+    "verr",
+    "verrx",
+    "longjmp",
+    "siglongjmp",
+    "pthread_exit",
+    "terminate",
+    "qFatal",
+    "Q_UNREACHABLE",
+    "__builtin_unreachable",
+    "__assert_fail",
+    "ExitProcess",
+    "QSKIP",
+    "QFAIL",
+];
+
+/// Whether `call` is to a function that does not return (`exit`, `std::abort`, `::_exit`).
+fn never_returns(call: &Call) -> bool {
+    if call.callee.method.is_some() {
+        return false;
+    }
+    let name = call.qualname();
+    let name = name.rsplit("::").next().unwrap_or(name);
+    NO_RETURN.contains(&name)
 }
 
 fn is_plain_type(ty: &str) -> bool {

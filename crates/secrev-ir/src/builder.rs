@@ -115,6 +115,12 @@ impl CfgBuilder {
         self.current = self.block();
     }
 
+    /// Control never leaves the current block (`exit(1)`, `abort()`): what follows in the same
+    /// body is unreachable until a block is joined again, and no path goes on from here.
+    pub fn stop(&mut self) {
+        self.current = self.block();
+    }
+
     /// Where a `raise` here goes: the innermost handler, or out of the function.
     pub fn raise_target(&self) -> BlockId {
         self.handlers.last().copied().unwrap_or(EXIT)

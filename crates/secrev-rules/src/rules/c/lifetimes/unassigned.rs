@@ -23,8 +23,6 @@ pub(crate) enum Effect {
     Read(ByteSpan),
     /// Sets it (or may: its address escapes, it is passed to something that may set it).
     Write,
-    /// Ends the path (`exit`, `abort`).
-    NoReturn,
 }
 
 /// A variable that may still be unassigned.
@@ -112,8 +110,8 @@ pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, ByteSpan)> {
             }
             if new_entry != entry[at] || new_back != back[at] {
                 changed = true;
-                through[at] = new_entry.clone().and_then(|s| transfer(p, id, s));
-                around[at] = new_back.clone().and_then(|s| transfer(p, id, s));
+                through[at] = new_entry.clone().map(|s| transfer(p, id, s));
+                around[at] = new_back.clone().map(|s| transfer(p, id, s));
                 entry[at] = new_entry;
                 back[at] = new_back;
             }
@@ -143,7 +141,7 @@ pub(crate) fn unassigned_reads(p: &Problem) -> Vec<(usize, ByteSpan)> {
                         reads.push((var, span))
                     }
                     Effect::Write => *slot = None,
-                    Effect::Read(_) | Effect::Untouched | Effect::NoReturn => {}
+                    Effect::Read(_) | Effect::Untouched => {}
                 }
             }
         }
@@ -176,18 +174,17 @@ fn short_circuited(stmt: &Stmt, span: ByteSpan, unset: &Unset, companions: &[&st
     })
 }
 
-/// The state after the block's statements, or `None` when every path through it ends.
-fn transfer<'c>(p: &Problem<'_, 'c>, id: BlockId, mut state: State<'c>) -> Option<State<'c>> {
+/// The state after the block's statements (a path that ends in `exit()` has no successor).
+fn transfer<'c>(p: &Problem<'_, 'c>, id: BlockId, mut state: State<'c>) -> State<'c> {
     for stmt in &p.cfg.blocks[id as usize].stmts {
         for (var, slot) in state.iter_mut().enumerate() {
             match (p.effect)(stmt, var) {
                 Effect::Write => *slot = None,
-                Effect::NoReturn => return None,
                 Effect::Untouched | Effect::Read(_) => {}
             }
         }
     }
-    Some(state)
+    state
 }
 
 /// The state along `edge`: a branch adds what it tests to each unassigned variable's path, or

@@ -110,22 +110,6 @@ const SCALAR_TYPES: &[&str] = &[
     "ulong",
 ];
 
-/// Calls after which the path does not go on.
-const NO_RETURN: &[&str] = &[
-    "exit",
-    "_exit",
-    "_Exit",
-    "abort",
-    "err",
-    "errx",
-    "longjmp",
-    "siglongjmp",
-    "qFatal",
-    "Q_UNREACHABLE",
-    "__builtin_unreachable",
-    "terminate",
-];
-
 /// Calls that take their arguments by value even in C++ (so passing the variable reads it).
 fn reads_arguments(call: &Call) -> bool {
     let name = c_name(call);
@@ -187,9 +171,6 @@ fn effect(stmt: &Stmt, name: &str, cpp: bool) -> Effect {
         Stmt::Return { value, .. } => value.as_deref(),
     };
     if let Some(value) = value {
-        if ends_path(value) {
-            return Effect::NoReturn;
-        }
         if may_set(value, name, cpp) || macro_statement(stmt) {
             return Effect::Write;
         }
@@ -211,17 +192,6 @@ fn effect(stmt: &Stmt, name: &str, cpp: bool) -> Effect {
         Stmt::Assign { target, .. } if writes_through(stmt, name) => Effect::Read(target.span),
         _ => Effect::Untouched,
     }
-}
-
-/// Whether `value` calls something that does not return.
-fn ends_path(value: &Value) -> bool {
-    any_in(value, &mut |v| match &v.kind {
-        ValueKind::Call(call) => {
-            let name = c_name(call);
-            NO_RETURN.contains(&name.rsplit("::").next().unwrap_or(name))
-        }
-        _ => false,
-    })
 }
 
 /// Whether `value` may set `name`: takes its address, passes it to a macro (C) or to a call
