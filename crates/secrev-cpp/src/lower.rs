@@ -498,7 +498,12 @@ fn declared_locals(facts: &FileFacts, decl: Node, param: bool) -> Vec<Local> {
         let Some(name) = prescan::declared_name(target) else {
             continue;
         };
-        let (pointers, array_len, const_inside) = shape(facts, target, init);
+        let Shape {
+            pointers,
+            array_len,
+            const_inside,
+            reference,
+        } = shape(facts, target, init);
         let mut ty = ty_text.clone();
         if ty == "auto" {
             if let Some(inferred) = init.and_then(|i| inferred_type(facts, i)) {
@@ -513,6 +518,7 @@ fn declared_locals(facts: &FileFacts, decl: Node, param: bool) -> Vec<Local> {
             param,
             is_static,
             is_const: is_const || const_inside,
+            reference,
             span: span(name),
             scope: decl.parent().map_or(span(decl), span),
         });
@@ -541,10 +547,20 @@ fn inferred_type(facts: &FileFacts, init: Node) -> Option<String> {
 }
 
 /// Pointer depth, array length and inner `const` of a declarator.
-fn shape(facts: &FileFacts, declarator: Node, init: Option<Node>) -> (u8, Option<Value>, bool) {
+/// What a declarator says about the variable beyond its type.
+struct Shape {
+    pointers: u8,
+    array_len: Option<Value>,
+    /// A `const` between the pointers (`char *const p`).
+    const_inside: bool,
+    reference: bool,
+}
+
+fn shape(facts: &FileFacts, declarator: Node, init: Option<Node>) -> Shape {
     let mut pointers = 0u8;
     let mut array_len = None;
     let mut is_const = false;
+    let mut reference = false;
     let mut node = declarator;
     for _ in 0..32 {
         match node.kind() {
@@ -567,6 +583,7 @@ fn shape(facts: &FileFacts, declarator: Node, init: Option<Node>) -> (u8, Option
                     },
                 });
             }
+            "reference_declarator" => reference = true,
             "identifier" | "field_identifier" | "qualified_identifier" => break,
             _ => {}
         }
@@ -582,7 +599,12 @@ fn shape(facts: &FileFacts, declarator: Node, init: Option<Node>) -> (u8, Option
             None => break,
         }
     }
-    (pointers, array_len, is_const)
+    Shape {
+        pointers,
+        array_len,
+        const_inside: is_const,
+        reference,
+    }
 }
 
 /// An array size or other constant expression at declaration time: literals, macros and

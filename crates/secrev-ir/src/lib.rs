@@ -137,6 +137,9 @@ pub struct Local {
     pub is_static: bool,
     /// Declared `const` (the variable itself, or what it points to).
     pub is_const: bool,
+    /// Declared as a reference (`T &x`, `auto &&x`): it names another object, whose address
+    /// `&x` is.
+    pub reference: bool,
     pub span: ByteSpan,
     /// Where the name is visible: the block, `for` statement or condition the declaration sits
     /// in (the parameter list for parameters), so a later use of the same name outside it is

@@ -49,7 +49,7 @@ fn local_address<'f>(function: &'f Function, value: &Value) -> Option<&'f Local>
         return None;
     }
     let local = function.local(name)?;
-    let automatic = !local.is_static && local.ty != "auto";
+    let automatic = !local.is_static && !local.reference && local.ty != "auto";
     let fits = if array {
         local.array_len.is_some() && local.pointers == 0 && !local.param
     } else {
