@@ -22,8 +22,10 @@ pub(crate) static RULE: Rule = Rule {
             what: "Finds the functions of a file that run on their own thread (`run()` of a \
                    class deriving from `QThread`, functions and lambdas given to \
                    `pthread_create`, `std::thread`, `QtConcurrent::run`) and reports writes \
-                   (`=`, `+=`, `++`) in them to file-scope or `static` variables, when the \
-                   function takes no lock before the write and the variable is not atomic.",
+                   (`=`, `+=`, `++`) in them to file-scope or `static` variables (a class's \
+                   `static` members included, its other fields not: they are one object's), \
+                   when the function takes no lock before the write and the variable is not \
+                   atomic.",
             why: "Every thread started from the function shares the variable: concurrent \
                   read-modify-writes lose updates, and counters, flags and pointers that guard \
                   other state end up inconsistent (double frees, skipped checks).",
@@ -139,10 +141,18 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
         if !entry {
             continue;
         }
+        // A member of the method's class belongs to one object (a `QThread` subclass's field
+        // is that thread's), unless it is a `static` member.
+        let class = function
+            .qualname
+            .rsplit_once("::")
+            .map(|(class, _)| class.rsplit("::").next().unwrap_or(class));
         let shared = |name: &str| {
+            let member = class.and_then(|c| unit.field(c, name));
             let declared = function
                 .local(name)
                 .map(|l| l.is_static)
+                .or_else(|| member.map(|m| m.is_static))
                 .or_else(|| module.local(name).map(|_| true));
             let ty = function
                 .local(name)
