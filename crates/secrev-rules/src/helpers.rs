@@ -49,6 +49,17 @@ pub fn call_name(call: &Call) -> &str {
         .unwrap_or(call.callee.text.as_str())
 }
 
+/// Whether a path is documentation or example code a reader copies from: a file under a
+/// `doc`/`docs`/`snippets`/`examples`/`example` directory. Credentials written there are
+/// placeholders for the reader's own.
+pub fn is_documentation_path(path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "doc" | "docs" | "snippets" | "examples" | "example"))
+}
+
 /// Whether a path is test code: a file under a `tests`/`test`/`testing` directory, or named
 /// `test_*.py`, `*_test.py`, `tests.py`, `test.py` or `conftest.py`, or (C and C++) `tst_*`,
 /// `*_test` or `*_unittest` sources. Test code does not ship, so the engine caps the

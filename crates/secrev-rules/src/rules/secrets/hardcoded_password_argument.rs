@@ -22,7 +22,8 @@ pub(crate) static RULE: Rule = Rule {
                    reported here only when that name does not look secret itself (its assignment \
                    is reported by PY401 instead). Placeholders, templates and field names are not \
                    reported, and a bare `token=` argument only when the value looks like a token. Test files (under `tests/`, `test_*.py`, `*_test.py`, \
-                   `conftest.py`) are skipped: their credentials are fixtures.",
+                   `conftest.py`) are skipped: their credentials are fixtures; so are \
+                   documentation and examples (`docs/`, `examples/`): theirs are placeholders.",
             why: "The credential is fixed in the code: anyone who can read the repository, a \
                   package or an image can use it, and changing it needs a release.",
             example: "conn = psycopg2.connect(host=\"db\", user=\"app\", password=\"Winter2024!\")",

@@ -27,7 +27,8 @@ pub(crate) static RULE: Rule = Rule {
                    hold a token-like value (long, not a word), since lexers and paginators have \
                    tokens too. Weak defaults such as `\"changeme\"` or `\"admin\"` are reported: they \
                    are the passwords attackers try first. Test files (under `tests/`, `test_*.py`, `*_test.py`, \
-                   `conftest.py`) are skipped: their credentials are fixtures.",
+                   `conftest.py`) are skipped: their credentials are fixtures; so are \
+                   documentation and examples (`docs/`, `examples/`): theirs are placeholders.",
             why: "A credential in source code is readable by everyone with the repository, its \
                   history, its packages and its container images, and cannot be rotated without a \
                   release. Attackers scan public and leaked code for exactly these literals.",

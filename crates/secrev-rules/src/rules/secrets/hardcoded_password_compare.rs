@@ -21,7 +21,8 @@ pub(crate) static RULE: Rule = Rule {
                    `data.get(\"api_key\")`, `self.token`) and a non-empty string literal that looks \
                    like a credential. Comparisons with empty strings, placeholders, masks and \
                    words that merely repeat the name are not reported. Test files (under `tests/`, `test_*.py`, `*_test.py`, \
-                   `conftest.py`) are skipped: their credentials are fixtures.",
+                   `conftest.py`) are skipped: their credentials are fixtures; so are \
+                   documentation and examples (`docs/`, `examples/`): theirs are placeholders.",
             why: "Authentication that compares input with a literal is a built-in backdoor: the \
                   credential is the same everywhere the code runs, anyone who reads the code or \
                   the package can log in, and it cannot be changed or revoked without a release.",

@@ -20,7 +20,8 @@ pub(crate) static RULE: Rule = Rule {
                    non-empty string literal that looks like a credential. Empty strings, `None`, \
                    placeholders, templates and names of fields are not reported; a bare `token` \
                    parameter is reported only when its default looks like a real token. Test files (under `tests/`, `test_*.py`, `*_test.py`, \
-                   `conftest.py`) are skipped: their credentials are fixtures.",
+                   `conftest.py`) are skipped: their credentials are fixtures; so are \
+                   documentation and examples (`docs/`, `examples/`): theirs are placeholders.",
             why: "Every caller that leaves the argument out silently authenticates with the \
                   built-in credential, which ships with the code, cannot be rotated and is usually \
                   the same in every installation.",

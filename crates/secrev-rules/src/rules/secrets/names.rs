@@ -900,9 +900,11 @@ pub(crate) fn redact(value: &Value) -> String {
 }
 
 /// Whether hard-coded credentials are worth reporting in this file: in test files they are
-/// fixtures (`password="secret123"`, `auth_token="bff4a5a6..."`), not secrets.
+/// fixtures (`password="secret123"`, `auth_token="bff4a5a6..."`), and in documentation and
+/// examples placeholders for the reader's own (`db.setPassword("1uTbSbAs")` in a Qt snippet),
+/// not secrets.
 pub(crate) fn reportable(ctx: &Context, _strength: Credential) -> bool {
-    !crate::helpers::is_test_path(ctx.path)
+    !crate::helpers::is_test_path(ctx.path) && !crate::helpers::is_documentation_path(ctx.path)
 }
 
 /// Sets the confidence of a hard-coded credential finding: a random-looking value is surely a

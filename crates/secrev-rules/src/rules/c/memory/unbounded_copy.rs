@@ -7,7 +7,7 @@ use crate::rules::c::common::{
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::printf::{conversions, Limit};
-use secrev_ir::{Call, Op, Value};
+use secrev_ir::{Call, Op, Value, ValueKind};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -181,12 +181,14 @@ fn sized_for(ctx: &Context, dest: &Value, src: &Value) -> bool {
 
 /// Whether the function compares the source's length (or the source) with something, directly
 /// or through a variable holding it (`len = strlen(dir); if (len < sizeof buf) strcpy(buf,
-/// dir);`).
+/// dir);`), or through the length a call handed back beside it (`encode(in, n, &out,
+/// &outlen); if (outlen >= sizeof buf) return; strcpy(buf, out);`).
 fn length_checked(ctx: &Context, src: &Value) -> bool {
     let Some(path) = src.path() else {
         return false;
     };
     is_compared(ctx, path)
+        || companion_length(ctx, path).is_some_and(|len| is_compared(ctx, &len))
         || ctx.function.ops.iter().any(|op| match op {
             Op::Assign(assign) => {
                 assign.value.resolved().as_call().is_some_and(|call| {
@@ -196,6 +198,39 @@ fn length_checked(ctx: &Context, src: &Value) -> bool {
             }
             _ => false,
         })
+}
+
+/// The length variable a call fills beside `path` (`&randlen` next to `&randstr`), when one
+/// is named for it: the stem of `path` (without `str`/`buf`/`_str`/`_buf`) followed by `len`,
+/// `_len`, `length` or `size`.
+fn companion_length(ctx: &Context, path: &str) -> Option<String> {
+    let stem = ["_str", "_buf", "str", "buf"]
+        .iter()
+        .find_map(|suffix| path.strip_suffix(suffix))
+        .unwrap_or(path);
+    let mut found = None;
+    for op in &ctx.function.ops {
+        let Op::Call(call) = op else {
+            continue;
+        };
+        let addressed = |name: &str| {
+            call.args.iter().any(|a| {
+                matches!(&a.kind, ValueKind::Operation { op: "addr", operands }
+                    if operands.first().and_then(Value::path) == Some(name))
+            })
+        };
+        if !addressed(path) {
+            continue;
+        }
+        found = ["len", "_len", "length", "size", "_size"]
+            .iter()
+            .map(|suffix| format!("{stem}{suffix}"))
+            .find(|len| addressed(len));
+        if found.is_some() {
+            break;
+        }
+    }
+    found
 }
 
 /// The longest output of a conversion, when bounded.

@@ -24,7 +24,8 @@ pub(crate) static RULE: Rule = Rule {
                    libcurl's `CURLOPT_PASSWORD`/`CURLOPT_USERPWD`/`CURLOPT_PROXYPASSWORD`. Empty \
                    strings, placeholders (a password that is just the word `secret` or \
                    `password`, as in documentation examples), masks and field labels are not \
-                   reported, nor is test code.",
+                   reported, nor is test, documentation or example code (`doc/snippets`, \
+                   `examples/`).",
             why: "A credential in the source is in every copy of the code and binary, cannot be \
                   rotated without a release, and is shared by every installation.",
             example: "db.setPassword(\"Sup3rS3cret!\");",
