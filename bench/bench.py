@@ -81,8 +81,10 @@ def run_checked(argv: list[str]) -> None:
 # ---------------------------------------------------------------- preparation
 
 
-def ensure_corpus(cache: Path) -> Path:
-    """Download and extract the pinned sdists; return the corpus directory."""
+def ensure_corpus(cache: Path) -> list[Path]:
+    """Download and extract the pinned sdists; return their trees. The corpus directory is
+    shared with other benchmarks (rule_cost.py adds three more services), so the tools are
+    given these trees, not the directory."""
     corpus = cache / "corpus"
     sdists = cache / "sdists"
     for name, version in CORPUS_PACKAGES.items():
@@ -97,7 +99,7 @@ def ensure_corpus(cache: Path) -> Path:
         corpus.mkdir(parents=True, exist_ok=True)
         with tarfile.open(archive) as tar:
             tar.extractall(corpus, filter="data")
-    return corpus
+    return [corpus / f"{name}-{version}" for name, version in CORPUS_PACKAGES.items()]
 
 
 def ensure_venv(cache: Path) -> Path:
@@ -111,10 +113,10 @@ def ensure_venv(cache: Path) -> Path:
     return bin_dir
 
 
-def corpus_stats(corpus: Path) -> dict:
-    files = sorted(corpus.rglob("*.py"))
+def corpus_stats(trees: list[Path]) -> dict:
+    files = sorted(f for tree in trees for f in tree.rglob("*.py"))
     lines = sum(len(f.read_bytes().splitlines()) for f in files)
-    return {"path": str(corpus), "packages": CORPUS_PACKAGES, "py_files": len(files),
+    return {"path": str(trees[0].parent), "packages": CORPUS_PACKAGES, "py_files": len(files),
             "lines": lines}
 
 
@@ -173,12 +175,13 @@ def count_bandit(report) -> int:
     return len(report["results"])
 
 
-def make_tools(args, corpus: Path, bin_dir: Path | None, tmp: Path) -> list[Tool]:
+def make_tools(args, trees: list[Path], bin_dir: Path | None, tmp: Path) -> list[Tool]:
     tools = []
+    corpus = [str(tree) for tree in trees]
     if "secrev" in args.only:
         out = tmp / "secrev.json"
         tools.append(Tool("secrev", secrev_version(args.secrev_bin),
-                          [str(args.secrev_bin), "scan", str(corpus), "--format", "json",
+                          [str(args.secrev_bin), "scan", *corpus, "--format", "json",
                            "--output", str(out)],
                           out, (0, 1), args.runs, count_secrev))
     if "ruff" in args.only:
@@ -186,13 +189,13 @@ def make_tools(args, corpus: Path, bin_dir: Path | None, tmp: Path) -> list[Tool
         tools.append(Tool("ruff", RUFF_VERSION,
                           [str(bin_dir / "ruff"), "check", "--isolated", "--select", "S",
                            "--no-cache", "--exit-zero", "--output-format", "json",
-                           "--output-file", str(out), str(corpus)],
+                           "--output-file", str(out), *corpus],
                           out, (0,), args.runs, count_ruff))
     if "bandit" in args.only:
         out = tmp / "bandit.json"
         tools.append(Tool("bandit", BANDIT_VERSION,
                           [str(bin_dir / "bandit"), "-r", "-q", "-f", "json", "-o", str(out),
-                           str(corpus)],
+                           *corpus],
                           out, (0, 1), args.bandit_runs, count_bandit))
     return tools
 
@@ -278,10 +281,10 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    corpus = ensure_corpus(args.cache)
+    trees = ensure_corpus(args.cache)
     bin_dir = ensure_venv(args.cache) if {"ruff", "bandit"} & set(args.only) else None
-    stats = corpus_stats(corpus)
-    log(f"corpus {corpus}: {stats['py_files']} .py files, {stats['lines']} lines")
+    stats = corpus_stats(trees)
+    log(f"corpus {stats['path']}: {stats['py_files']} .py files, {stats['lines']} lines")
     if args.prepare_only:
         return 0
     if "secrev" in args.only and not args.secrev_bin.is_file():
@@ -293,7 +296,7 @@ def main() -> int:
 
     summaries, determinism = {}, None
     with tempfile.TemporaryDirectory(prefix="secrev-bench-") as tmp:
-        for tool in make_tools(args, corpus, bin_dir, Path(tmp)):
+        for tool in make_tools(args, trees, bin_dir, Path(tmp)):
             result, outputs = bench_tool(tool, keep_outputs=tool.name == "secrev")
             summaries[tool.name] = result.summary(stats["lines"])
             if outputs:

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import CORPUS_PACKAGES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = Path.home() / ".cache" / "secrev-bench"
 
@@ -42,16 +44,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
-    corpus = args.cache / "corpus"
-    if not corpus.is_dir():
-        raise SystemExit(f"{corpus} is missing: run bench/bench.py --prepare-only first")
+    # The bench corpus trees only: the corpus directory also holds other benchmarks' services.
+    trees = [args.cache / "corpus" / f"{name}-{version}"
+             for name, version in CORPUS_PACKAGES.items()]
+    missing = [t for t in trees if not t.is_dir()]
+    if missing:
+        raise SystemExit(f"{missing[0]} is missing: run bench/bench.py --prepare-only first")
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="secrev-scaling-") as tmp:
         for copies in args.copies:
             root = Path(tmp) / f"x{copies}"
             for i in range(copies):
-                shutil.copytree(corpus, root / f"copy{i}")
+                for tree in trees:
+                    shutil.copytree(tree, root / f"copy{i}" / tree.name)
             for label, extra in (("all rules", []), ("taint rules only", ["--select", "PY8"])):
                 argv = [str(args.secrev_bin), "scan", str(root), "--quiet",
                         "--format", "json", "--output", os.devnull, *extra]

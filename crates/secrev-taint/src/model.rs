@@ -223,7 +223,16 @@ impl Glob {
         let [first, middle @ .., last] = self.pieces.as_slice() else {
             return self.pieces.first().is_some_and(|p| p == text);
         };
-        // The two ends reject almost every text without scanning it: test them first.
+        // The two ends reject almost every text without scanning it: test them first, their
+        // outermost bytes before anything that calls into `memcmp`.
+        let (bytes, first_bytes, last_bytes) = (text.as_bytes(), first.as_bytes(), last.as_bytes());
+        if first_bytes
+            .first()
+            .is_some_and(|b| bytes.first() != Some(b))
+            || last_bytes.last().is_some_and(|b| bytes.last() != Some(b))
+        {
+            return false;
+        }
         if text.len() < first.len() + last.len()
             || !text.starts_with(first.as_str())
             || !text.ends_with(last.as_str())
