@@ -4,7 +4,7 @@
 use crate::rules::c::common::c_name;
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
-use secrev_ir::{Call, Function, Op};
+use secrev_ir::{any_in, Call, Function, Op, Value};
 
 pub(crate) static RULE: Rule = Rule {
     info: RuleInfo {
@@ -142,10 +142,10 @@ struct Check<'f> {
 impl Check<'_> {
     /// What the check has learnt by the time `until` runs: a `stat` learns what the code
     /// between reads of its buffer.
-    fn learns(&self, ctx: &Context, until: ByteSpan) -> Option<Learns> {
+    fn learns(&self, function: &Function, until: ByteSpan) -> Option<Learns> {
         match &self.learns {
             Ok(learns) => Some(*learns),
-            Err(buffer) => stat_learns(ctx, self.call.span.end, until.start, buffer),
+            Err(buffer) => stat_learns(function, self.call.span.end, until.start, buffer),
         }
     }
 }
@@ -175,33 +175,39 @@ fn as_check<'f>(ctx: &Context, call: &'f Call) -> Option<Check<'f>> {
     })
 }
 
-/// What a `stat` call learns, from what the code between `start` and `end` reads of its
-/// buffer: a type or owner field, only other fields (the size of a file to upload: nothing
-/// to report), or nothing (the call's result tells whether the file exists).
-fn stat_learns(ctx: &Context, start: u32, end: u32, buffer: &str) -> Option<Learns> {
-    let after = ctx.text(ByteSpan { start, end });
-    let mut fields = after.match_indices(buffer).filter_map(|(at, _)| {
-        let before = after[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            return None;
-        }
-        let rest = after[at + buffer.len()..].trim_start();
-        let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix("->"))?;
-        let field: String = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        Some(field)
-    });
+/// What a `stat` call learns, from the fields of its buffer the code between `start` and `end`
+/// reads (`st.st_mode`, `sb->st_uid`, inside `S_ISREG(...)` or a comparison): a type or owner
+/// field, only other fields (the size of a file to upload: nothing to report), or nothing (the
+/// call's result tells whether the file exists).
+fn stat_learns(function: &Function, start: u32, end: u32, buffer: &str) -> Option<Learns> {
     let mut any = false;
-    if fields.any(|f| {
-        any = true;
-        IDENTITY_FIELDS.contains(&f.as_str())
-    }) {
-        return Some(Learns::Identity);
+    let mut identity = false;
+    let mut read = |value: &Value| {
+        any_in(value, &mut |v| {
+            let field = v
+                .path()
+                .filter(|_| v.span.start >= start && v.span.end <= end)
+                .and_then(|p| p.strip_prefix(buffer)?.strip_prefix('.'));
+            if let Some(field) = field {
+                any = true;
+                identity |= IDENTITY_FIELDS.contains(&field);
+            }
+            false
+        });
+    };
+    for op in &function.ops {
+        match op {
+            Op::Call(call) => call.args.iter().for_each(&mut read),
+            Op::Compare(value) => read(value),
+            Op::Assign(assign) => read(&assign.value),
+            _ => {}
+        }
     }
-    (!any).then_some(Learns::Existence)
+    if identity {
+        Some(Learns::Identity)
+    } else {
+        (!any).then_some(Learns::Existence)
+    }
 }
 
 /// Whether a use creates or writes the file, for checks that only learn it exists; and
@@ -261,7 +267,7 @@ fn check(ctx: &Context, function: &Function, out: &mut Reporter) {
                 && path_arg(ctx, r, REPLACES).is_some_and(|(_, p)| p == path)
         });
         let (writes, refuses) = use_kind(ctx, call);
-        let misleads = match checked.learns(ctx, call.span) {
+        let misleads = match checked.learns(function, call.span) {
             Some(Learns::Permission | Learns::Identity) => true,
             Some(Learns::Existence) => writes,
             None => false,
