@@ -9,7 +9,9 @@
 //! then accepted a new `user_id` from the body.
 
 use super::analysis;
-use super::ownership::{admin_only, method_of, origin, root, statements, Origin, Params};
+use super::ownership::{
+    admin_only, method_of, on_request_data, origin, root, statements, Origin, Params, MAX_DEPTH,
+};
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
 use secrev_ir::{any_in, Call, Function, Stmt, Unit, Value, ValueKind};
@@ -100,9 +102,14 @@ fn check(ctx: &Context, unit: &Unit, out: &mut Reporter) {
                 handler.checks[0].name,
                 sibling.function.name,
             ),
-            "Check the object as the update will leave it: build the policy target from the \
-             stored object merged with the body (`dict(current, **body)`), or refuse changes to \
-             owner and scope fields.",
+            format!(
+                "Check the object as the update will leave it: build `{}`'s policy target from \
+                 the stored object merged with `{}` (`dict(current, **{})`), or refuse changes \
+                 to owner and scope fields.",
+                handler.function.name,
+                ctx.code(body),
+                ctx.code(body),
+            ),
         )
         .related(
             sibling_check.span,
@@ -145,9 +152,6 @@ fn target_of(scoping: &Scoping, params: &Params, f: &Function, span: ByteSpan) -
     });
     found
 }
-
-/// How deep names bound to values are followed.
-const MAX_DEPTH: usize = 8;
 
 /// Whether `v` carries request-body data anywhere inside it, looking through names bound to
 /// values and into what calls unpack (`target = {'credential': dict(current, **credential)}`).
@@ -203,12 +207,7 @@ fn body_update<'f>(
             let updates = method.starts_with("update")
                 || method.ends_with("_update")
                 || UPDATES.contains(&method);
-            let on_request = call
-                .callee
-                .receiver
-                .as_deref()
-                .is_some_and(|r| origin(scoping, params, r).is_some());
-            if !updates || on_request {
+            if !updates || on_request_data(scoping, params, call) {
                 return false;
             }
             let body = call

@@ -10,8 +10,8 @@
 
 use super::analysis;
 use super::ownership::{
-    admin_only, callee_shape, caller_in, conditions, method_of, names_caller, origin, root,
-    statements, Origin, Params,
+    admin_only, callee_shape, caller_in, conditions, method_of, names_caller, on_request_data,
+    origin, root, statements, Origin, Params,
 };
 use crate::{Context, Hooks, Reporter, Rule};
 use secrev_core::{ByteSpan, Category, Confidence, RuleDocs, RuleInfo, Severity};
@@ -246,10 +246,6 @@ fn is_write(scoping: &Scoping, params: &Params, call: &Call) -> bool {
         ]
         .iter()
         .any(|w| method.contains(w));
-    let on_request = call
-        .callee
-        .receiver
-        .as_deref()
-        .is_some_and(|r| origin(scoping, params, r).is_some());
-    constructor || (scoping.write_methods.matches(method) && !on_request)
+    constructor
+        || (scoping.write_methods.matches(method) && !on_request_data(scoping, params, call))
 }

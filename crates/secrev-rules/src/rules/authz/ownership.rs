@@ -10,7 +10,7 @@ use secrev_ir::{any_in, Call, EdgeKind, Function, Stmt, Value, ValueKind};
 use secrev_taint::authz::Scoping;
 
 /// How deep names bound to values are followed.
-const MAX_DEPTH: usize = 8;
+pub(super) const MAX_DEPTH: usize = 8;
 
 /// Where a value comes from in the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +119,15 @@ fn call_origin(
         return call.args.first().and_then(next);
     }
     None
+}
+
+/// Whether `call` is a method of request data itself (`request.json.update(...)`), which
+/// changes no stored object.
+pub(super) fn on_request_data(scoping: &Scoping, params: &Params, call: &Call) -> bool {
+    call.callee
+        .receiver
+        .as_deref()
+        .is_some_and(|r| origin(scoping, params, r).is_some())
 }
 
 /// Whether a value names something `test` accepts, looking through names bound to values.
